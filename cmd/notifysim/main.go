@@ -1,0 +1,56 @@
+// Command notifysim runs the notification API sandbox. It only wires flags to the simulator
+// package; the behaviour lives there.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `notifysim - a local sandbox for the Luma, Luminous (WhatsApp), myKaarma and Kore.ai
+notification APIs.
+
+Usage:
+  notifysim serve   [flags]   run the sandbox (default 127.0.0.1:4545, demo dataset)
+  notifysim verify  [flags]   run the Gherkin contracts against the sandbox or a base URL
+  notifysim version           print the version
+  notifysim <command> --help  flags of a command
+
+Every flag can also be set with a NOTIFYSIM_* environment variable: --journal-cap is
+NOTIFYSIM_JOURNAL_CAP.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stdout, stderr)
+	case "verify":
+		return verify(args[1:], stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "notifysim", version)
+		return 0
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if sub, ok := extraCommands[args[0]]; ok {
+		return sub(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "notifysim: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+// extraCommands are vendor helpers (such as "kore token") registered by their own files.
+var extraCommands = map[string]func(args []string, stdout, stderr io.Writer) int{}

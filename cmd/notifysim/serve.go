@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/notifysim/notifysim/simulator"
+)
+
+func serve(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("serve", "notifysim serve - run the sandbox", stderr)
+	addr := fs.String("addr", "127.0.0.1:4545", "address to listen on")
+	fixturesFile := fs.String("fixtures", "", "dataset file (YAML or JSON) to load instead of the demo dataset")
+	strict := fs.Bool("strict", false, "check every response against the spec; a response outside it becomes a 500")
+	seed := fs.Uint64("seed", 0, "seed for generated ids, so a run can be replayed (0 = random)")
+	journalCap := fs.Int("journal-cap", 10000, "how many requests the journal keeps")
+	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	if err := parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "notifysim serve:", err)
+		return 2
+	}
+	logger, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		fmt.Fprintln(stderr, "notifysim serve:", err)
+		return 2
+	}
+	opts := simulator.Options{Strict: *strict, Seed: *seed, JournalCap: *journalCap, Logger: logger, Version: version}
+	if *fixturesFile != "" {
+		data, err := os.ReadFile(*fixturesFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "notifysim serve:", err)
+			return 1
+		}
+		opts.Fixtures = data
+	}
+	start := time.Now()
+	sim, err := simulator.New(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "notifysim serve:", err)
+		return 1
+	}
+	defer sim.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "notifysim serve:", err)
+		return 1
+	}
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	url := "http://" + ln.Addr().String()
+	logger.Info("notifysim is up", "url", url, "admin", url+"/_sim/messages", "events", url+"/_sim/events",
+		"startup_ms", float64(time.Since(start).Microseconds())/1000)
+	fmt.Fprintf(stdout, "notifysim %s listening on %s\n", version, url)
+	select {
+	case err := <-errc:
+		fmt.Fprintln(stderr, "notifysim serve:", err)
+		return 1
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sim.Close() // ends event streams so Shutdown does not wait on them
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintln(stderr, "notifysim serve: shutdown:", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %v", err)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}

@@ -1,0 +1,114 @@
+package contracts
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+)
+
+// eventStream reads /_sim/events in the background and keeps every event it sees.
+type eventStream struct {
+	mu     sync.Mutex
+	events []sseEvent
+	cancel context.CancelFunc
+	ready  chan struct{}
+}
+
+type sseEvent struct{ ID, Type, Data string }
+
+func (s *eventStream) find(typ, text string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range s.events {
+		if e.Type == typ && strings.Contains(e.Data, text) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *eventStream) read(w *world, query string) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.base+"/_sim/events"+query, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || !strings.HasPrefix(ct, "text/event-stream") {
+		resp.Body.Close()
+		return fmt.Errorf("GET /_sim/events answered %d %s", resp.StatusCode, ct)
+	}
+	go func() {
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 64<<10), 8<<20)
+		var cur sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case line == "":
+				if cur.Type != "" {
+					s.mu.Lock()
+					s.events = append(s.events, cur)
+					s.mu.Unlock()
+				}
+				cur = sseEvent{}
+			case strings.HasPrefix(line, "id: "):
+				cur.ID = line[4:]
+			case strings.HasPrefix(line, "event: "):
+				cur.Type = line[7:]
+			case strings.HasPrefix(line, "data: "):
+				cur.Data += line[6:]
+			}
+		}
+	}()
+	return nil
+}
+
+func registerEventSteps(w *world, sc *godog.ScenarioContext) {
+	var stream *eventStream
+	sc.Step(`^I open the event stream(?: with "([^"]*)")?$`, func(query string) error {
+		stream = &eventStream{}
+		w.cleanups = append(w.cleanups, func() {
+			if stream.cancel != nil {
+				stream.cancel()
+			}
+		})
+		return stream.read(w, w.expand(query))
+	})
+	sc.Step(`^within "([^"]*)" the event stream has (?:received|sent) an? "([^"]*)" event(?: containing "([^"]*)")?$`, func(within, typ, text string) error {
+		if stream == nil {
+			return fmt.Errorf("open the event stream first")
+		}
+		d, err := time.ParseDuration(within)
+		if err != nil {
+			return err
+		}
+		deadline := time.Now().Add(d)
+		for !stream.find(typ, w.expand(text)) {
+			if time.Now().After(deadline) {
+				stream.mu.Lock()
+				defer stream.mu.Unlock()
+				return fmt.Errorf("no %s event containing %q within %s; got %d events: %v", typ, text, d, len(stream.events), stream.events)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		return nil
+	})
+	sc.Step(`^the event stream has (?:received|sent) no "([^"]*)" event$`, func(typ string) error {
+		if stream != nil && stream.find(typ, "") {
+			return fmt.Errorf("the event stream received a %s event", typ)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,408 @@
+// Package admin serves the sandbox's own API under /_sim: inspection of messages, inboxes, the
+// request journal and the troubleshoot log, the live event stream, and control of the dataset and
+// the clock. It reads core and knows no vendor.
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/notifysim/notifysim/openapi"
+	"github.com/notifysim/notifysim/simulator/core"
+)
+
+// Control is what the admin API needs from the simulator.
+type Control struct {
+	Env          *core.Env
+	Journal      *core.Journal
+	Reset        func() error
+	LoadFixtures func([]byte) error
+	Dataset      func() any
+	Snapshot     func(vendor string) (any, bool)
+	Vendors      func() []string
+	Version      string
+	Started      time.Time
+	// Done closes when the simulator shuts down; event streams end then.
+	Done <-chan struct{}
+}
+
+// API is the admin "vendor": it has a spec (openapi/admin.yaml) and handlers like the others.
+type API struct{ c Control }
+
+// New returns the admin API over c.
+func New(c Control) *API { return &API{c: c} }
+
+func (a *API) Name() string { return "admin" }
+
+func (a *API) Authenticate(string, *core.Request) *core.Response { return nil }
+
+func (a *API) Load(json.RawMessage) (func(), error) { return func() {}, nil }
+
+func (a *API) Snapshot() any { return nil }
+
+// Reject answers in the admin API's own error shape.
+func (a *API) Reject(_ *core.Request, rej core.Rejection) core.Response {
+	msg := "request refused"
+	if len(rej.Problems) > 0 {
+		msg = rej.Problems[0].String()
+	}
+	return core.Response{Status: rej.Status, Body: errorBody{Error: msg, Problems: rej.Problems}, Problems: rej.Problems}
+}
+
+type errorBody struct {
+	Error    string         `json:"error"`
+	Problems []core.Problem `json:"problems,omitempty"`
+}
+
+func fail(status int, format string, args ...any) core.Response {
+	return core.JSON(status, errorBody{Error: fmt.Sprintf(format, args...)})
+}
+
+func (a *API) Handlers() map[string]core.Handler {
+	return map[string]core.Handler{
+		"health":           a.health,
+		"listMessages":     a.listMessages,
+		"latestMessage":    a.latestMessage,
+		"getMessage":       a.getMessage,
+		"listInboxes":      a.listInboxes,
+		"listRequests":     a.listRequests,
+		"listTroubleshoot": a.listTroubleshoot,
+		"listCallbacks":    a.listCallbacks,
+		"getState":         a.getState,
+		"streamEvents":     a.streamEvents,
+		"reset":            a.reset,
+		"getFixtures":      a.getFixtures,
+		"putFixtures":      a.putFixtures,
+		"getClock":         a.getClock,
+		"setClock":         a.setClock,
+		"getSpec":          a.getSpec,
+	}
+}
+
+func (a *API) health(*core.Request) core.Response {
+	return core.JSON(http.StatusOK, map[string]any{
+		"status":        "ok",
+		"version":       a.c.Version,
+		"time":          a.c.Env.Clock.Now(),
+		"uptimeSeconds": time.Since(a.c.Started).Seconds(),
+		"vendors":       a.c.Vendors(),
+		"messages":      a.c.Env.Store.Len(),
+		"requests":      a.c.Journal.Total(),
+		"subscribers":   a.c.Env.Bus.Subscribers(),
+	})
+}
+
+// filter reads the message filter from the query. The spec has already checked the types.
+func filter(r *http.Request) core.Filter {
+	q := r.URL.Query()
+	f := core.Filter{
+		Vendor: q.Get("vendor"), Tenant: q.Get("tenant"), Recipient: q.Get("recipient"), Role: q.Get("role"),
+		Channel: q.Get("channel"), Status: q.Get("status"), Text: q.Get("q"),
+	}
+	if s := q.Get("since"); s != "" {
+		f.Since, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	if l := q.Get("limit"); l != "" {
+		f.Limit, _ = strconv.Atoi(l)
+	}
+	return f
+}
+
+const maxWait = 60 * time.Second
+
+func waitParam(r *http.Request) (time.Duration, *core.Response) {
+	w := r.URL.Query().Get("wait")
+	if w == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(w)
+	if err != nil || d < 0 {
+		resp := fail(http.StatusBadRequest, "wait: %q is not a duration such as 5s or 500ms", w)
+		return 0, &resp
+	}
+	return min(d, maxWait), nil
+}
+
+// await returns the messages matching f once at least n exist, or what there is when wait runs
+// out. It subscribes before the first query so a message arriving in between is not missed.
+func (a *API) await(ctx context.Context, f core.Filter, n int, wait time.Duration) []core.Message {
+	query := f
+	if n > f.Limit && f.Limit > 0 {
+		query.Limit = n
+	}
+	msgs := a.c.Env.Store.Query(query)
+	if wait <= 0 || len(msgs) >= n {
+		return msgs
+	}
+	sub := a.c.Env.Bus.Subscribe(64, func(e core.Event) bool {
+		return e.Type == core.EventMessageDelivered || e.Type == core.EventMessageStatus
+	})
+	defer sub.Close()
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		msgs = a.c.Env.Store.Query(query)
+		if len(msgs) >= n {
+			return msgs
+		}
+		select {
+		case <-sub.C:
+		case <-timer.C:
+			return msgs
+		case <-ctx.Done():
+			return msgs
+		case <-a.c.Done:
+			return msgs
+		}
+	}
+}
+
+func (a *API) listMessages(req *core.Request) core.Response {
+	wait, bad := waitParam(req.HTTP)
+	if bad != nil {
+		return *bad
+	}
+	n := 1
+	if c := req.HTTP.URL.Query().Get("count"); c != "" {
+		n, _ = strconv.Atoi(c)
+	}
+	msgs := a.await(req.HTTP.Context(), filter(req.HTTP), n, wait)
+	return core.JSON(http.StatusOK, map[string]any{"count": len(msgs), "messages": msgs})
+}
+
+func (a *API) latestMessage(req *core.Request) core.Response {
+	wait, bad := waitParam(req.HTTP)
+	if bad != nil {
+		return *bad
+	}
+	f := filter(req.HTTP)
+	f.Limit = 1
+	msgs := a.await(req.HTTP.Context(), f, 1, wait)
+	if len(msgs) == 0 {
+		return fail(http.StatusNotFound, "no message matches")
+	}
+	return core.JSON(http.StatusOK, msgs[0])
+}
+
+func (a *API) getMessage(req *core.Request) core.Response {
+	id := req.PathParams["id"]
+	m, ok := a.c.Env.Store.Update(id, func(m *core.Message) { m.Seen = true })
+	if !ok {
+		return fail(http.StatusNotFound, "no message with id %q", id)
+	}
+	return core.JSON(http.StatusOK, m)
+}
+
+type roleGroup struct {
+	Vendor     string   `json:"vendor"`
+	Tenant     string   `json:"tenant"`
+	Role       string   `json:"role"`
+	RoleName   string   `json:"roleName,omitempty"`
+	Recipients []string `json:"recipients"`
+	Count      int      `json:"count"`
+	Unread     int      `json:"unread"`
+}
+
+func (a *API) listInboxes(req *core.Request) core.Response {
+	f := filter(req.HTTP)
+	limit := f.Limit
+	f.Limit = 0
+	inboxes := a.c.Env.Store.Inboxes(f)
+	type key struct{ vendor, tenant, role string }
+	groups := map[key]*roleGroup{}
+	var order []key
+	for _, in := range inboxes {
+		if in.Recipient.Role == "" {
+			continue
+		}
+		k := key{in.Vendor, in.Tenant, in.Recipient.Role}
+		g, ok := groups[k]
+		if !ok {
+			g = &roleGroup{Vendor: in.Vendor, Tenant: in.Tenant, Role: in.Recipient.Role, RoleName: in.Recipient.RoleName, Recipients: []string{}}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.Recipients = append(g.Recipients, in.Recipient.ID)
+		g.Count += in.Count
+		g.Unread += in.Unread
+	}
+	sort.Slice(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if a.vendor != b.vendor {
+			return a.vendor < b.vendor
+		}
+		if a.tenant != b.tenant {
+			return a.tenant < b.tenant
+		}
+		return a.role < b.role
+	})
+	roles := make([]roleGroup, 0, len(order))
+	for _, k := range order {
+		sort.Strings(groups[k].Recipients)
+		roles = append(roles, *groups[k])
+	}
+	if limit > 0 && len(inboxes) > limit {
+		inboxes = inboxes[:limit]
+	}
+	return core.JSON(http.StatusOK, map[string]any{"inboxes": inboxes, "roles": roles})
+}
+
+func (a *API) listRequests(req *core.Request) core.Response {
+	q := req.HTTP.URL.Query()
+	f := core.JournalFilter{Vendor: q.Get("vendor")}
+	f.Status, _ = strconv.Atoi(q.Get("status"))
+	f.Failed, _ = strconv.ParseBool(q.Get("failed"))
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	return core.JSON(http.StatusOK, map[string]any{"total": a.c.Journal.Total(), "requests": a.c.Journal.List(f)})
+}
+
+func (a *API) listTroubleshoot(req *core.Request) core.Response {
+	q := req.HTTP.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	return core.JSON(http.StatusOK, map[string]any{"entries": a.c.Env.Troubleshoot.List(q.Get("vendor"), q.Get("tenant"), limit)})
+}
+
+func (a *API) listCallbacks(req *core.Request) core.Response {
+	return core.JSON(http.StatusOK, map[string]any{"callbacks": a.c.Env.Callbacks.List(req.HTTP.URL.Query().Get("vendor"))})
+}
+
+func (a *API) getState(req *core.Request) core.Response {
+	name := req.PathParams["vendor"]
+	snap, ok := a.c.Snapshot(name)
+	if !ok {
+		return fail(http.StatusNotFound, "no API named %q", name)
+	}
+	return core.JSON(http.StatusOK, snap)
+}
+
+func (a *API) reset(*core.Request) core.Response {
+	if err := a.c.Reset(); err != nil {
+		return fail(http.StatusBadRequest, "reset failed: %v", err)
+	}
+	return core.JSON(http.StatusOK, map[string]any{"status": "reset", "vendors": a.c.Vendors()})
+}
+
+func (a *API) getFixtures(*core.Request) core.Response {
+	return core.JSON(http.StatusOK, a.c.Dataset())
+}
+
+func (a *API) putFixtures(req *core.Request) core.Response {
+	if err := a.c.LoadFixtures(req.Body); err != nil {
+		return fail(http.StatusBadRequest, "%v", err)
+	}
+	return core.JSON(http.StatusOK, map[string]any{"status": "loaded", "vendors": a.c.Vendors()})
+}
+
+func (a *API) clockState() core.Response {
+	c := a.c.Env.Clock
+	return core.JSON(http.StatusOK, map[string]any{"now": c.Now(), "frozen": c.Frozen(), "pendingTimers": c.Pending()})
+}
+
+func (a *API) getClock(*core.Request) core.Response { return a.clockState() }
+
+func (a *API) setClock(req *core.Request) core.Response {
+	var body struct {
+		Action   string `json:"action"`
+		Time     string `json:"time"`
+		Duration string `json:"duration"`
+	}
+	if err := json.Unmarshal(req.Body, &body); err != nil {
+		return fail(http.StatusBadRequest, "body: %v", err)
+	}
+	c := a.c.Env.Clock
+	switch body.Action {
+	case "freeze":
+		c.Freeze()
+	case "resume":
+		c.Resume()
+	case "set":
+		t, err := time.Parse(time.RFC3339Nano, body.Time)
+		if err != nil {
+			return fail(http.StatusBadRequest, "time: %q is not an RFC 3339 time such as 2026-01-01T09:00:00Z", body.Time)
+		}
+		c.Set(t)
+	case "advance":
+		d, err := time.ParseDuration(body.Duration)
+		if err != nil || d < 0 {
+			return fail(http.StatusBadRequest, "duration: %q is not a positive duration such as 90s or 1h30m", body.Duration)
+		}
+		c.Advance(d)
+	}
+	return a.clockState()
+}
+
+func (a *API) getSpec(req *core.Request) core.Response {
+	data, err := openapi.Spec(req.PathParams["name"])
+	if err != nil {
+		return fail(http.StatusNotFound, "no spec named %q", req.PathParams["name"])
+	}
+	return core.Response{Status: http.StatusOK, Body: core.RawBody{ContentType: "application/yaml", Data: data}}
+}
+
+func (a *API) streamEvents(req *core.Request) core.Response {
+	q := req.HTTP.URL.Query()
+	vendor := q.Get("vendor")
+	types := map[string]bool{}
+	for _, t := range strings.Split(q.Get("types"), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			types[t] = true
+		}
+	}
+	match := func(e core.Event) bool {
+		if vendor != "" && e.Vendor != "" && !strings.EqualFold(vendor, e.Vendor) {
+			return false
+		}
+		return len(types) == 0 || types[e.Type]
+	}
+	return core.Response{Status: http.StatusOK, Body: core.Stream(func(w http.ResponseWriter, r *http.Request) {
+		sub := a.c.Env.Bus.Subscribe(1024, match)
+		defer sub.Close()
+		serveSSE(w, r, sub)
+	})}
+}
+
+const keepAlive = 15 * time.Second
+
+func serveSSE(w http.ResponseWriter, r *http.Request, sub *core.Subscription) {
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Connection", "keep-alive")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	_, _ = fmt.Fprint(w, ": notifysim event stream\n\n")
+	_ = rc.Flush()
+	tick := time.NewTicker(keepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+		case e, ok := <-sub.C:
+			if !ok {
+				return
+			}
+			data, err := json.Marshal(e)
+			if err != nil {
+				continue
+			}
+			if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, data); err != nil {
+				return
+			}
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}

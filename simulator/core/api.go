@@ -1,0 +1,240 @@
+package core
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Problem is one reason a request was refused, in terms a user can act on.
+type Problem struct {
+	// In is where the problem is: "body", "header", "path", "query" or "" when not tied to a place.
+	In string `json:"in,omitempty"`
+	// Field names the offending value: a dotted JSON path in the body ("recipients.contacts",
+	// "identities.3"), or a header, path or query parameter name.
+	Field string `json:"field,omitempty"`
+	// Rule is the check that failed, as the spec names it: "required", "type", "enum",
+	// "minLength", "maxItems", "pattern", "json", "size", "contentType"…
+	Rule string `json:"rule,omitempty"`
+	// Reason is a human sentence: "value must be one of TEXT, IMAGE, CARD".
+	Reason string `json:"reason"`
+}
+
+func (p Problem) String() string {
+	if p.Field == "" {
+		return p.Reason
+	}
+	return p.Field + ": " + p.Reason
+}
+
+// Rejection kinds: why the server refused a request before its handler ran.
+const (
+	RejectInvalid          = "invalid"            // failed the spec's validation
+	RejectMalformedJSON    = "malformed-json"     // body is not JSON
+	RejectTooLarge         = "too-large"          // body over the limit
+	RejectMediaType        = "media-type"         // Content-Type the operation does not accept
+	RejectMethodNotAllowed = "method-not-allowed" // path exists, method does not
+)
+
+// Rejection is handed to a vendor's Reject so the vendor can answer in its own error body.
+type Rejection struct {
+	Kind     string
+	Status   int // the status the server suggests; the vendor may answer another
+	Problems []Problem
+}
+
+// Request is what a handler gets: the HTTP request, its body already read and checked against
+// the spec, the path parameters, and the journal entry it may annotate.
+type Request struct {
+	HTTP       *http.Request
+	Operation  string
+	Body       []byte
+	PathParams map[string]string
+	ID         string    // request id, echoed as X-Request-Id
+	Received   time.Time // simulated time of arrival
+	// Auth is what the vendor's Authenticate stored for the handler (tenant, subscriber, app).
+	Auth any
+
+	mu       sync.Mutex
+	notes    []string
+	messages []string
+}
+
+// Note records something the handler chose to ignore or default, for the request journal.
+func (r *Request) Note(format string, args ...any) {
+	r.mu.Lock()
+	r.notes = append(r.notes, fmt.Sprintf(format, args...))
+	r.mu.Unlock()
+}
+
+// Notes returns what handlers recorded with Note.
+func (r *Request) Notes() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.notes...)
+}
+
+// Created records ids of messages this request produced.
+func (r *Request) Created(ids ...string) {
+	r.mu.Lock()
+	r.messages = append(r.messages, ids...)
+	r.mu.Unlock()
+}
+
+// CreatedIDs returns what Created recorded.
+func (r *Request) CreatedIDs() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.messages...)
+}
+
+// Response is what a handler returns; the server writes it. Body is JSON-encoded unless it is a
+// RawBody.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   any
+	// Problems are recorded in the journal (not written): why a vendor refused the request.
+	Problems []Problem
+}
+
+// RawBody is written as is, with its content type.
+type RawBody struct {
+	ContentType string
+	Data        []byte
+}
+
+// JSON is a convenience for a JSON response.
+func JSON(status int, body any) Response { return Response{Status: status, Body: body} }
+
+// Handler serves one spec operation.
+type Handler func(*Request) Response
+
+// Vendor is one simulated API. Name is also its spec (openapi/<name>.yaml) and its fixtures
+// section. Every operationId in the spec must have a handler and every handler an operation.
+type Vendor interface {
+	Name() string
+	Handlers() map[string]Handler
+	// Authenticate runs before body validation, in the vendor's own scheme. It returns nil to let
+	// the request through (setting req.Auth as it likes) or the vendor's refusal.
+	Authenticate(op string, req *Request) *Response
+	// Reject renders a refusal decided by the server (validation, size, media type, method).
+	Reject(req *Request, rej Rejection) Response
+	// Load parses the vendor's fixtures section (nil: no section, empty state) and returns a
+	// commit that swaps it in. Nothing changes until commit runs, so a dataset that fails in one
+	// vendor leaves every vendor as it was.
+	Load(section json.RawMessage) (commit func(), err error)
+	// Snapshot is the vendor's state for GET /_sim/state/{vendor}.
+	Snapshot() any
+}
+
+// Env is what the simulator shares with every vendor.
+type Env struct {
+	Store        Store
+	Bus          *Bus
+	Clock        *Clock
+	IDs          *IDs
+	Troubleshoot *Troubleshoot
+	Callbacks    *Callbacks
+	Log          *slog.Logger
+}
+
+// Deliver stores messages as delivered now and publishes one message.delivered event each.
+func (e *Env) Deliver(req *Request, msgs ...Message) []Message {
+	now := e.Clock.Now()
+	for i := range msgs {
+		m := &msgs[i]
+		if m.ID == "" {
+			m.ID = e.IDs.UUID()
+		}
+		if m.CreatedAt.IsZero() {
+			m.CreatedAt = now
+		}
+		if m.Status == "" {
+			m.Status = StatusDelivered
+		}
+		t := now
+		m.DeliveredAt = &t
+		m.History = append(m.History, StatusChange{Status: m.Status, At: now})
+		if req != nil {
+			m.RequestID = req.ID
+		}
+	}
+	stored := e.Store.Add(msgs...)
+	ids := make([]string, len(stored))
+	for i := range stored {
+		ids[i] = stored[i].ID
+		e.Bus.Publish(Event{Type: EventMessageDelivered, Time: now, Vendor: stored[i].Vendor, Data: stored[i]})
+	}
+	if req != nil {
+		req.Created(ids...)
+	}
+	return stored
+}
+
+// Schedule stores messages as scheduled and delivers them when the clock reaches at. The
+// returned messages carry their ids.
+func (e *Env) Schedule(req *Request, at time.Time, msgs ...Message) []Message {
+	now := e.Clock.Now()
+	for i := range msgs {
+		m := &msgs[i]
+		if m.ID == "" {
+			m.ID = e.IDs.UUID()
+		}
+		if m.CreatedAt.IsZero() {
+			m.CreatedAt = now
+		}
+		t := at
+		m.DeliverAt = &t
+		m.Status = StatusScheduled
+		m.History = append(m.History, StatusChange{Status: StatusScheduled, At: now})
+		if req != nil {
+			m.RequestID = req.ID
+		}
+	}
+	stored := e.Store.Add(msgs...)
+	ids := make([]string, len(stored))
+	for i := range stored {
+		ids[i] = stored[i].ID
+		e.Bus.Publish(Event{Type: EventMessageStatus, Time: now, Vendor: stored[i].Vendor, Data: stored[i]})
+	}
+	if req != nil {
+		req.Created(ids...)
+	}
+	e.Clock.AfterFunc(at.Sub(now), func() {
+		for _, id := range ids {
+			e.SetStatus(id, StatusDelivered, "")
+		}
+	})
+	return stored
+}
+
+// SetStatus moves a stored message to status and publishes the change (message.delivered when it
+// becomes delivered, message.status otherwise).
+func (e *Env) SetStatus(id, status, reason string) (Message, bool) {
+	now := e.Clock.Now()
+	m, ok := e.Store.Update(id, func(m *Message) {
+		m.Status = status
+		m.History = append(m.History, StatusChange{Status: status, At: now, Reason: reason})
+		if status == StatusDelivered {
+			t := now
+			m.DeliveredAt = &t
+		}
+	})
+	if !ok {
+		return m, false
+	}
+	typ := EventMessageStatus
+	if status == StatusDelivered {
+		typ = EventMessageDelivered
+	}
+	e.Bus.Publish(Event{Type: typ, Time: now, Vendor: m.Vendor, Data: m})
+	return m, true
+}
+
+// Stream is a response body written by the server's caller over time (Server-Sent Events). The
+// function returns when the client goes away or the simulator closes.
+type Stream func(w http.ResponseWriter, r *http.Request)

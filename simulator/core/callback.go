@@ -1,0 +1,181 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// CallbackAttempt is one try at POSTing a callback.
+type CallbackAttempt struct {
+	Attempt    int       `json:"attempt"`
+	Time       time.Time `json:"time"`
+	Status     int       `json:"status,omitempty"` // HTTP status, 0 when no answer
+	Error      string    `json:"error,omitempty"`
+	DurationMS float64   `json:"durationMs"`
+}
+
+// Callback is a result the simulator sends to a URL the client gave, with every attempt.
+type Callback struct {
+	ID        string            `json:"id"`
+	Vendor    string            `json:"vendor"`
+	RequestID string            `json:"requestId,omitempty"`
+	URL       string            `json:"url"`
+	Body      json.RawMessage   `json:"body"`
+	State     string            `json:"state"` // pending, delivered, failed
+	Attempts  []CallbackAttempt `json:"attempts"`
+	Created   time.Time         `json:"created"`
+}
+
+// Callback states.
+const (
+	CallbackPending   = "pending"
+	CallbackDelivered = "delivered"
+	CallbackFailed    = "failed"
+)
+
+// Callbacks POSTs JSON results to client URLs in the background with a timeout and a bounded
+// number of retries, and remembers every attempt. A slow or dead target only ties up its own
+// goroutine.
+type Callbacks struct {
+	Client   *http.Client
+	Attempts int           // tries per callback (default 3)
+	Backoff  time.Duration // wall time between tries, doubled each time (default 200ms)
+
+	bus   *Bus
+	clock *Clock
+	ids   *IDs
+
+	mu   sync.RWMutex
+	list []*Callback
+	wg   sync.WaitGroup
+	ctx  context.Context
+	stop context.CancelFunc
+}
+
+// NewCallbacks returns a sender with a 5 s timeout, 3 attempts and 200 ms initial backoff.
+func NewCallbacks(bus *Bus, clock *Clock, ids *IDs) *Callbacks {
+	ctx, stop := context.WithCancel(context.Background())
+	return &Callbacks{
+		Client:   &http.Client{Timeout: 5 * time.Second},
+		Attempts: 3,
+		Backoff:  200 * time.Millisecond,
+		bus:      bus, clock: clock, ids: ids, ctx: ctx, stop: stop,
+	}
+}
+
+// Send queues body for url and returns the callback record at once.
+func (c *Callbacks) Send(vendor, requestID, url string, body any) Callback {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		raw = []byte(`null`)
+	}
+	cb := &Callback{ID: c.ids.UUID(), Vendor: vendor, RequestID: requestID, URL: url, Body: raw,
+		State: CallbackPending, Created: c.clock.Now(), Attempts: []CallbackAttempt{}}
+	c.mu.Lock()
+	c.list = append(c.list, cb)
+	snapshot := c.copyLocked(cb)
+	c.mu.Unlock()
+	c.wg.Add(1)
+	go c.deliver(cb)
+	return snapshot
+}
+
+func (c *Callbacks) deliver(cb *Callback) {
+	defer c.wg.Done()
+	backoff := c.Backoff
+	for attempt := 1; attempt <= c.Attempts; attempt++ {
+		a := c.try(cb, attempt)
+		c.mu.Lock()
+		cb.Attempts = append(cb.Attempts, a)
+		ok := a.Status >= 200 && a.Status < 300
+		switch {
+		case ok:
+			cb.State = CallbackDelivered
+		case attempt == c.Attempts:
+			cb.State = CallbackFailed
+		}
+		snap := c.copyLocked(cb)
+		c.mu.Unlock()
+		c.bus.Publish(Event{Type: EventCallback, Time: c.clock.Now(), Vendor: cb.Vendor, Data: snap})
+		if ok || attempt == c.Attempts {
+			return
+		}
+		select {
+		case <-time.After(backoff):
+		case <-c.ctx.Done():
+			c.mu.Lock()
+			cb.State = CallbackFailed
+			c.mu.Unlock()
+			return
+		}
+		backoff *= 2
+	}
+}
+
+func (c *Callbacks) try(cb *Callback, attempt int) CallbackAttempt {
+	a := CallbackAttempt{Attempt: attempt, Time: c.clock.Now()}
+	start := time.Now()
+	defer func() { a.DurationMS = float64(time.Since(start).Microseconds()) / 1000 }()
+	if !strings.HasPrefix(cb.URL, "http://") && !strings.HasPrefix(cb.URL, "https://") {
+		a.Error = "callback URL is not an absolute http(s) URL: " + cb.URL
+		return a
+	}
+	req, err := http.NewRequestWithContext(c.ctx, http.MethodPost, cb.URL, bytes.NewReader(cb.Body))
+	if err != nil {
+		a.Error = err.Error()
+		return a
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "notifysim-callback")
+	resp, err := c.Client.Do(req)
+	if err != nil {
+		a.Error = err.Error()
+		return a
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	a.Status = resp.StatusCode
+	if a.Status < 200 || a.Status >= 300 {
+		a.Error = "target answered " + resp.Status
+	}
+	return a
+}
+
+func (c *Callbacks) copyLocked(cb *Callback) Callback {
+	cp := *cb
+	cp.Attempts = append([]CallbackAttempt{}, cb.Attempts...)
+	return cp
+}
+
+// List returns callbacks for vendor ("" = all), newest first.
+func (c *Callbacks) List(vendor string) []Callback {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := []Callback{}
+	for i := len(c.list) - 1; i >= 0; i-- {
+		if vendor != "" && !strings.EqualFold(vendor, c.list[i].Vendor) {
+			continue
+		}
+		out = append(out, c.copyLocked(c.list[i]))
+	}
+	return out
+}
+
+// Reset forgets finished and pending callbacks (pending ones still run to their end).
+func (c *Callbacks) Reset() {
+	c.mu.Lock()
+	c.list = nil
+	c.mu.Unlock()
+}
+
+// Close cancels callbacks in flight and waits for their goroutines.
+func (c *Callbacks) Close() {
+	c.stop()
+	c.wg.Wait()
+}

@@ -1,0 +1,208 @@
+package core
+
+import (
+	"container/heap"
+	"sync"
+	"time"
+)
+
+// Clock is the simulator's notion of time. It runs on the wall clock (plus an offset) until it is
+// frozen; a frozen clock moves only when Set or Advance is called. Timers created with AfterFunc
+// fire when the clock reaches their deadline, whichever way it gets there, so scheduled messages,
+// job progress and rate-limit windows all follow the same time.
+type Clock struct {
+	mu     sync.Mutex
+	frozen bool
+	now    time.Time     // the frozen time
+	offset time.Duration // simulated minus wall time while running
+	timers timerHeap
+	seq    int64
+	wall   func() time.Time
+	wake   *time.Timer
+	run    sync.Mutex // serialises timer execution
+}
+
+// NewClock returns a running clock that follows wall time.
+func NewClock() *Clock { return &Clock{wall: time.Now} }
+
+// Now returns the simulated time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.nowLocked()
+}
+
+func (c *Clock) nowLocked() time.Time {
+	if c.frozen {
+		return c.now
+	}
+	return c.wall().Add(c.offset)
+}
+
+// Frozen reports whether the clock only moves when told to.
+func (c *Clock) Frozen() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.frozen
+}
+
+// Freeze stops the clock at its current time.
+func (c *Clock) Freeze() {
+	c.mu.Lock()
+	if !c.frozen {
+		c.now = c.nowLocked()
+		c.frozen = true
+	}
+	c.mu.Unlock()
+}
+
+// Resume lets a frozen clock run again from its current simulated time.
+func (c *Clock) Resume() {
+	c.mu.Lock()
+	if c.frozen {
+		c.offset = c.now.Sub(c.wall())
+		c.frozen = false
+	}
+	c.mu.Unlock()
+	c.runDue(c.Now())
+}
+
+// Set moves the clock to t, forwards or backwards, and runs every timer that is then due.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	if t.Before(c.nowLocked()) {
+		c.setLocked(t)
+	}
+	c.mu.Unlock()
+	c.runDue(t)
+}
+
+// Advance moves the clock forward by d, running due timers on the way: each timer runs with the
+// clock at its own deadline, so a timer that schedules the next step (a job's next identity, a
+// receipt's next status) sees that step fall inside the same advance.
+func (c *Clock) Advance(d time.Duration) {
+	c.runDue(c.Now().Add(d))
+}
+
+// Timer is a pending AfterFunc.
+type Timer struct {
+	at    time.Time
+	seq   int64
+	fn    func()
+	index int
+	clock *Clock
+}
+
+// Stop cancels the timer; it reports whether the timer was still pending.
+func (t *Timer) Stop() bool {
+	c := t.clock
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.index < 0 {
+		return false
+	}
+	heap.Remove(&c.timers, t.index)
+	return true
+}
+
+// AfterFunc runs fn once the simulated time reaches Now()+d. Timers run one at a time, in
+// deadline order, never while the caller holds the clock. fn may call AfterFunc but must not
+// call Advance or Set.
+func (c *Clock) AfterFunc(d time.Duration, fn func()) *Timer {
+	c.mu.Lock()
+	c.seq++
+	t := &Timer{at: c.nowLocked().Add(d), seq: c.seq, fn: fn, clock: c}
+	heap.Push(&c.timers, t)
+	c.armLocked()
+	c.mu.Unlock()
+	return t
+}
+
+// Pending is the number of timers not yet fired.
+func (c *Clock) Pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.timers)
+}
+
+// setLocked moves the simulated time to t.
+func (c *Clock) setLocked(t time.Time) {
+	if c.frozen {
+		c.now = t
+	} else {
+		c.offset = t.Sub(c.wall())
+	}
+}
+
+// runDue moves the clock to target, running each timer due by then at its own deadline. fire
+// and runDue may overlap (a wall-clock wake-up during an Advance); running is serialised so a
+// timer never runs twice and steps keep their order.
+func (c *Clock) runDue(target time.Time) {
+	c.run.Lock()
+	defer c.run.Unlock()
+	c.mu.Lock()
+	for len(c.timers) > 0 && !c.timers[0].at.After(target) {
+		t := heap.Pop(&c.timers).(*Timer)
+		if t.at.After(c.nowLocked()) {
+			c.setLocked(t.at)
+		}
+		c.mu.Unlock()
+		t.fn()
+		c.mu.Lock()
+	}
+	if target.After(c.nowLocked()) {
+		c.setLocked(target)
+	}
+	c.armLocked()
+	c.mu.Unlock()
+}
+
+// fire is the wall-clock wake-up: it runs what is due now.
+func (c *Clock) fire() { c.runDue(c.Now()) }
+
+// armLocked schedules a wall-clock wake-up for the earliest timer: always for one already due,
+// and for a future one only while the clock runs.
+func (c *Clock) armLocked() {
+	if c.wake != nil {
+		c.wake.Stop()
+		c.wake = nil
+	}
+	if len(c.timers) == 0 {
+		return
+	}
+	wait := c.timers[0].at.Sub(c.nowLocked())
+	if wait <= 0 {
+		c.wake = time.AfterFunc(0, c.fire)
+	} else if !c.frozen {
+		c.wake = time.AfterFunc(wait, c.fire)
+	}
+}
+
+type timerHeap []*Timer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].at.Equal(h[j].at) {
+		return h[i].seq < h[j].seq
+	}
+	return h[i].at.Before(h[j].at)
+}
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+func (h *timerHeap) Push(x any) {
+	t := x.(*Timer)
+	t.index = len(*h)
+	*h = append(*h, t)
+}
+func (h *timerHeap) Pop() any {
+	old := *h
+	n := len(old)
+	t := old[n-1]
+	old[n-1] = nil
+	t.index = -1
+	*h = old[:n-1]
+	return t
+}

@@ -1,0 +1,116 @@
+package luma
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/notifysim/notifysim/simulator/core"
+)
+
+// envelope is Luma's response body for every answer of the /public API family.
+type envelope struct {
+	Timestamp int64    `json:"timestamp"`
+	Status    int      `json:"status"`
+	Message   string   `json:"message"`
+	Errors    []string `json:"errors"`
+	Data      any      `json:"data"`
+}
+
+// respond is the one place a Luma answer is built.
+func (v *Vendor) respond(status int, message string, errs []string, data any) core.Response {
+	if status == http.StatusNoContent {
+		return core.Response{Status: status}
+	}
+	if errs == nil {
+		errs = []string{}
+	}
+	if message == "" {
+		message = http.StatusText(status)
+		if status == http.StatusOK {
+			message = "OK"
+		}
+	}
+	return core.JSON(status, envelope{
+		Timestamp: v.env.Clock.Now().UnixMilli(),
+		Status:    status,
+		Message:   message,
+		Errors:    errs,
+		Data:      data,
+	})
+}
+
+// badRequest answers 400 and records the failure in the tenant's troubleshoot log, as Luma does.
+func (v *Vendor) badRequest(req *core.Request, t *tenant, problems []core.Problem) core.Response {
+	errs := make([]string, len(problems))
+	for i, p := range problems {
+		errs[i] = p.String()
+	}
+	tenantID := ""
+	if t != nil {
+		tenantID = t.ID
+	}
+	v.env.Troubleshoot.Add(core.TroubleshootEntry{
+		Time: v.env.Clock.Now(), RequestID: req.ID, Vendor: "luma", Tenant: tenantID,
+		Status: http.StatusBadRequest, Errors: errs, Body: string(req.Body),
+	})
+	resp := v.respond(http.StatusBadRequest, "Bad Request", errs, nil)
+	resp.Problems = problems
+	return resp
+}
+
+// Authenticate checks the Bearer token and picks the tenant.
+func (v *Vendor) Authenticate(_ string, req *core.Request) *core.Response {
+	h := strings.TrimSpace(req.HTTP.Header.Get("Authorization"))
+	var reason string
+	switch scheme, token, _ := strings.Cut(h, " "); {
+	case h == "":
+		reason = "Authorization header is missing; send Authorization: Bearer <tenant API token>"
+	case !strings.EqualFold(scheme, "Bearer"):
+		reason = "Authorization header must start with the word Bearer: Authorization: Bearer <tenant API token>"
+	case strings.TrimSpace(token) == "":
+		reason = "Authorization: Bearer has no token after it"
+	default:
+		t, ok := v.state.Load().byToken[strings.TrimSpace(token)]
+		if ok {
+			req.Auth = t
+			return nil
+		}
+		reason = "the token is not known to any tenant"
+	}
+	resp := v.respond(http.StatusUnauthorized, "invalid token", []string{reason}, nil)
+	resp.Problems = []core.Problem{{In: "header", Field: "Authorization", Rule: "auth", Reason: reason}}
+	return &resp
+}
+
+// Reject renders the server's refusals in the Luma envelope; a 400 also goes to the troubleshoot
+// log of the tenant (known by then: authentication runs first).
+func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
+	problems := make([]core.Problem, len(rej.Problems))
+	for i, p := range rej.Problems {
+		problems[i] = lumaProblem(p)
+	}
+	if rej.Status == http.StatusBadRequest {
+		t, _ := req.Auth.(*tenant)
+		return v.badRequest(req, t, problems)
+	}
+	errs := make([]string, len(problems))
+	for i, p := range problems {
+		errs[i] = p.String()
+	}
+	resp := v.respond(rej.Status, "", errs, nil)
+	resp.Problems = problems
+	return resp
+}
+
+// lumaProblem rewords a validation problem in Luma's terms where the generic wording is vague.
+func lumaProblem(p core.Problem) core.Problem {
+	if p.In == "body" && p.Field == "" && p.Rule == "type" {
+		p.Field = "body"
+		p.Reason = "must be a JSON object with recipients and message, " + strings.TrimPrefix(p.Reason, "must be an object, ")
+	}
+	switch {
+	case p.Field == "message" && p.Rule == "minLength":
+		p.Reason = "must not be empty"
+	}
+	return p
+}

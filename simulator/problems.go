@@ -1,0 +1,158 @@
+package simulator
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/notifysim/notifysim/simulator/core"
+)
+
+// problemsFrom turns kin-openapi's validation errors into Problems a user can act on: where, which
+// field (as a dotted path), which rule, and why. It also says whether the request failed on its
+// Content-Type rather than its content.
+func problemsFrom(err error) (problems []core.Problem, mediaType bool) {
+	var visit func(err error, in, field string)
+	visit = func(err error, in, field string) {
+		var multi openapi3.MultiError
+		if errors.As(err, &multi) {
+			for _, e := range multi {
+				visit(e, in, field)
+			}
+			return
+		}
+		var reqErr *openapi3filter.RequestError
+		if errors.As(err, &reqErr) {
+			switch {
+			case reqErr.Parameter != nil:
+				in, field = reqErr.Parameter.In, reqErr.Parameter.Name
+			case reqErr.RequestBody != nil:
+				in = "body"
+			}
+			if strings.HasPrefix(reqErr.Reason, "header Content-Type has unexpected value") {
+				mediaType = true
+				problems = append(problems, core.Problem{In: "header", Field: "Content-Type", Rule: "contentType",
+					Reason: "unsupported Content-Type " + quoteOrNone(reqErr.Input.Request.Header.Get("Content-Type")) + "; send application/json"})
+				return
+			}
+			if reqErr.Err == nil {
+				problems = append(problems, core.Problem{In: in, Field: field, Reason: reqErr.Reason})
+				return
+			}
+			if errors.Is(reqErr.Err, openapi3filter.ErrInvalidRequired) {
+				what := "request body"
+				if field != "" {
+					what = field
+				}
+				problems = append(problems, core.Problem{In: in, Field: field, Rule: "required", Reason: what + " is required"})
+				return
+			}
+			visit(reqErr.Err, in, field)
+			return
+		}
+		var schemaErr *openapi3.SchemaError
+		if errors.As(err, &schemaErr) {
+			path := strings.Join(schemaErr.JSONPointer(), ".")
+			if field != "" && in != "body" {
+				path = joinField(field, path)
+			}
+			problems = append(problems, schemaProblem(in, path, schemaErr))
+			return
+		}
+		var parseErr *openapi3filter.ParseError
+		if errors.As(err, &parseErr) {
+			problems = append(problems, core.Problem{In: in, Field: field, Rule: "json", Reason: "body could not be parsed: " + parseErr.Error()})
+			return
+		}
+		problems = append(problems, core.Problem{In: in, Field: field, Reason: err.Error()})
+	}
+	visit(err, "", "")
+	return problems, mediaType
+}
+
+func schemaProblem(in, path string, e *openapi3.SchemaError) core.Problem {
+	p := core.Problem{In: in, Field: path, Rule: e.SchemaField, Reason: e.Reason}
+	switch e.SchemaField {
+	case "required":
+		// kin-openapi reports a missing property at its parent; name the property itself.
+		if name, ok := strings.CutPrefix(e.Reason, "property \""); ok {
+			name, _, _ = strings.Cut(name, "\"")
+			if !strings.HasSuffix("."+path, "."+name) {
+				path = joinField(path, name)
+			}
+			p.Field = path
+			p.Reason = "is required"
+		}
+	case "type":
+		if e.Schema != nil && e.Schema.Type != nil {
+			p.Reason = "must be " + article(strings.Join(e.Schema.Type.Slice(), " or ")) + ", got " + jsonKind(e.Value)
+		}
+	case "enum":
+		if e.Schema != nil {
+			var vals []string
+			for _, v := range e.Schema.Enum {
+				vals = append(vals, fmt.Sprint(v))
+			}
+			p.Reason = "must be one of " + strings.Join(vals, ", ") + ", got " + fmt.Sprintf("%q", fmt.Sprint(e.Value))
+		}
+	case "oneOf", "anyOf":
+		if e.Schema != nil && e.Schema.Description != "" {
+			p.Reason = "must be " + e.Schema.Description
+		}
+	case "additionalProperties":
+		if name, ok := strings.CutPrefix(e.Reason, "property \""); ok {
+			name, _, _ = strings.Cut(name, "\"")
+			p.Field = joinField(path, name)
+			p.Reason = "is not a known field"
+		}
+	}
+	return p
+}
+
+func joinField(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "." + b
+}
+
+func article(t string) string {
+	switch {
+	case t == "":
+		return "a value"
+	case strings.ContainsAny(t[:1], "aeiou"):
+		return "an " + t
+	}
+	return "a " + t
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case float64, int, int64:
+		return "a number"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func quoteOrNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return fmt.Sprintf("%q", s)
+}

@@ -1,0 +1,135 @@
+package simulator
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/notifysim/notifysim/simulator/admin"
+	"github.com/notifysim/notifysim/simulator/core"
+	"github.com/notifysim/notifysim/simulator/fixtures"
+	"github.com/notifysim/notifysim/simulator/kore"
+	"github.com/notifysim/notifysim/simulator/luma"
+	"github.com/notifysim/notifysim/simulator/luminous"
+	"github.com/notifysim/notifysim/simulator/mykaarma"
+)
+
+// vendorsFor builds the simulated APIs, each with its own state, sharing env.
+func vendorsFor(env *core.Env) []core.Vendor {
+	return []core.Vendor{luma.New(env), luminous.New(env), mykaarma.New(env), kore.New(env)}
+}
+
+// load swaps in a dataset atomically: every vendor parses its section first, and only when all
+// succeed are they committed and the recorded state cleared.
+func (s *Simulator) load(ds fixtures.Dataset) error {
+	known := map[string]bool{}
+	var commits []func()
+	for _, v := range s.vendors {
+		if v.Name() == "admin" {
+			continue
+		}
+		known[v.Name()] = true
+		commit, err := v.Load(ds[v.Name()])
+		if err != nil {
+			return fmt.Errorf("fixtures for %s: %w", v.Name(), err)
+		}
+		commits = append(commits, commit)
+	}
+	var unknown []string
+	for name := range ds {
+		if !known[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return fmt.Errorf("fixtures name unknown APIs %v; known: luma, luminous, mykaarma, kore", unknown)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range commits {
+		c()
+	}
+	s.dataset = ds
+	s.env.Store.Reset()
+	s.journal.Reset()
+	s.env.Troubleshoot.Reset()
+	s.env.Callbacks.Reset()
+	s.env.Bus.Publish(core.Event{Type: core.EventStateReset, Time: s.env.Clock.Now()})
+	return nil
+}
+
+// Reset returns every vendor to the loaded dataset and forgets messages, journal, troubleshoot
+// log and callbacks.
+func (s *Simulator) Reset() error {
+	s.mu.Lock()
+	ds := s.dataset
+	s.mu.Unlock()
+	return s.load(ds)
+}
+
+// LoadFixtures replaces the dataset (YAML or JSON) and resets to it. On error nothing changes.
+func (s *Simulator) LoadFixtures(data []byte) error {
+	ds, err := fixtures.Parse(data)
+	if err != nil {
+		return err
+	}
+	return s.load(ds)
+}
+
+// control is the admin API's view of the simulator.
+func (s *Simulator) control() admin.Control {
+	return admin.Control{
+		Env:          s.env,
+		Journal:      s.journal,
+		Reset:        s.Reset,
+		LoadFixtures: s.LoadFixtures,
+		Snapshot: func(name string) (any, bool) {
+			v, ok := s.byName[name]
+			if !ok || name == "admin" {
+				return nil, false
+			}
+			return v.Snapshot(), true
+		},
+		Vendors: func() []string {
+			var out []string
+			for _, v := range s.vendors {
+				if v.Name() != "admin" {
+					out = append(out, v.Name())
+				}
+			}
+			return out
+		},
+		Dataset: func() any {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return s.dataset
+		},
+		Version: s.opts.Version,
+		Started: s.started,
+		Done:    s.ctx.Done(),
+	}
+}
+
+// Env exposes the shared state: store, bus, clock, ids, troubleshoot log, callbacks.
+func (s *Simulator) Env() *core.Env { return s.env }
+
+// Journal is the request journal.
+func (s *Simulator) Journal() *core.Journal { return s.journal }
+
+// Clock is the simulator's clock.
+func (s *Simulator) Clock() *core.Clock { return s.env.Clock }
+
+// Messages returns stored messages matching f, newest first.
+func (s *Simulator) Messages(f core.Filter) []core.Message { return s.env.Store.Query(f) }
+
+// Inbox returns the messages of one recipient of one vendor, newest first.
+func (s *Simulator) Inbox(vendor, recipient string) []core.Message {
+	return s.env.Store.Query(core.Filter{Vendor: vendor, Recipient: recipient})
+}
+
+// Advance moves the clock forward, delivering whatever falls due.
+func (s *Simulator) Advance(d time.Duration) { s.env.Clock.Advance(d) }
+
+// Freeze stops the clock; it then moves only with Advance or Set.
+func (s *Simulator) Freeze() { s.env.Clock.Freeze() }
