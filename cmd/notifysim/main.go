@@ -17,6 +17,7 @@ notification APIs.
 Usage:
   notifysim serve   [flags]   run the sandbox (default 127.0.0.1:4545, demo dataset)
   notifysim verify  [flags]   run the Gherkin contracts against the sandbox or a base URL
+  notifysim kore token [flags] mint a Kore.ai JWT for the sandbox (demo app by default)
   notifysim version           print the version
   notifysim <command> --help  flags of a command
 
@@ -38,6 +39,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stdout, stderr)
 	case "verify":
 		return verify(args[1:], stdout, stderr)
+	case "kore":
+		return kore(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "notifysim", version)
 		return 0
@@ -45,12 +48,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	if sub, ok := extraCommands[args[0]]; ok {
-		return sub(args[1:], stdout, stderr)
-	}
 	fmt.Fprintf(stderr, "notifysim: unknown command %q\n\n%s", args[0], usage)
 	return 2
 }
-
-// extraCommands are vendor helpers (such as "kore token") registered by their own files.
-var extraCommands = map[string]func(args []string, stdout, stderr io.Writer) int{}
