@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strings"
 	"sync"
@@ -70,6 +71,7 @@ type Simulator struct {
 
 	ctx    context.Context
 	cancel context.CancelFunc
+	srv    *httptest.Server // set by RunT
 }
 
 // New builds a simulator: it loads and validates every embedded spec, binds each operation to
@@ -331,7 +333,10 @@ func (s *Simulator) notFound(w http.ResponseWriter, r *http.Request) {
 	s.finish(w, r, nil, req, nil, resp, start)
 }
 
-const journalBodyLimit = 64 << 10
+const (
+	journalBodyLimit  = 64 << 10
+	journalMessageIDs = 100
+)
 
 // finish is the one place responses are written: it encodes the body, checks it against the spec
 // in strict mode, writes it, and records the request in the journal.
@@ -393,9 +398,17 @@ func (s *Simulator) finish(w http.ResponseWriter, r *http.Request, v core.Vendor
 		ID: req.ID, Time: req.Received, Vendor: vendor, Operation: req.Operation,
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Headers: flatHeaders(r.Header),
 		Body: truncate(req.Body, journalBodyLimit), Status: resp.Status, Response: truncate(data, journalBodyLimit),
-		Problems: resp.Problems, Notes: req.Notes(), Messages: req.CreatedIDs(),
+		Problems: resp.Problems, Notes: req.Notes(),
 		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
 	}
+	// A fan-out to every user of a large tenant creates many messages; the journal keeps the
+	// count and the first ids so 10,000 entries can't hold millions of ids.
+	ids := req.CreatedIDs()
+	entry.MessageCount = len(ids)
+	if len(ids) > journalMessageIDs {
+		ids = ids[:journalMessageIDs]
+	}
+	entry.Messages = ids
 	if vendor != "admin" {
 		s.journal.Add(entry)
 		if resp.Status >= 400 {

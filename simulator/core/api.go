@@ -142,43 +142,53 @@ type Env struct {
 	Log          *slog.Logger
 }
 
-// Deliver stores messages as delivered now and publishes one message.delivered event each.
+// Deliver stores messages as delivered now and publishes one message.delivered event each. The
+// messages may share their Data map and Payload; nothing may change them afterwards.
 func (e *Env) Deliver(req *Request, msgs ...Message) []Message {
 	now := e.Clock.Now()
-	for i := range msgs {
-		m := &msgs[i]
-		if m.ID == "" {
-			m.ID = e.IDs.UUID()
-		}
-		if m.CreatedAt.IsZero() {
-			m.CreatedAt = now
-		}
-		if m.Status == "" {
+	at := &now // shared: status changes replace the pointer, never write through it
+	history := []StatusChange{{Status: StatusDelivered, At: now}}
+	e.prepare(req, msgs, now, func(m *Message) {
+		if m.Status == "" || m.Status == StatusDelivered {
 			m.Status = StatusDelivered
+			if m.History == nil {
+				m.History = history[:1:1]
+			}
+		} else {
+			m.History = append(m.History, StatusChange{Status: m.Status, At: now})
 		}
-		t := now
-		m.DeliveredAt = &t
-		m.History = append(m.History, StatusChange{Status: m.Status, At: now})
-		if req != nil {
-			m.RequestID = req.ID
-		}
-	}
-	stored := e.Store.Add(msgs...)
-	ids := make([]string, len(stored))
-	for i := range stored {
-		ids[i] = stored[i].ID
-		e.Bus.Publish(Event{Type: EventMessageDelivered, Time: now, Vendor: stored[i].Vendor, Data: stored[i]})
-	}
-	if req != nil {
-		req.Created(ids...)
-	}
-	return stored
+		m.DeliveredAt = at
+	})
+	e.Store.Add(msgs)
+	e.publish(req, msgs, EventMessageDelivered, now)
+	return msgs
 }
 
 // Schedule stores messages as scheduled and delivers them when the clock reaches at. The
 // returned messages carry their ids.
 func (e *Env) Schedule(req *Request, at time.Time, msgs ...Message) []Message {
 	now := e.Clock.Now()
+	deliverAt := &at
+	e.prepare(req, msgs, now, func(m *Message) {
+		m.DeliverAt = deliverAt
+		m.Status = StatusScheduled
+		m.History = append(m.History, StatusChange{Status: StatusScheduled, At: now})
+	})
+	e.Store.Add(msgs)
+	e.publish(req, msgs, EventMessageStatus, now)
+	ids := make([]string, len(msgs))
+	for i := range msgs {
+		ids[i] = msgs[i].ID
+	}
+	e.Clock.AfterFunc(at.Sub(now), func() {
+		for _, id := range ids {
+			e.SetStatus(id, StatusDelivered, "")
+		}
+	})
+	return msgs
+}
+
+func (e *Env) prepare(req *Request, msgs []Message, now time.Time, set func(*Message)) {
 	for i := range msgs {
 		m := &msgs[i]
 		if m.ID == "" {
@@ -187,29 +197,27 @@ func (e *Env) Schedule(req *Request, at time.Time, msgs ...Message) []Message {
 		if m.CreatedAt.IsZero() {
 			m.CreatedAt = now
 		}
-		t := at
-		m.DeliverAt = &t
-		m.Status = StatusScheduled
-		m.History = append(m.History, StatusChange{Status: StatusScheduled, At: now})
 		if req != nil {
 			m.RequestID = req.ID
 		}
+		set(m)
 	}
-	stored := e.Store.Add(msgs...)
-	ids := make([]string, len(stored))
-	for i := range stored {
-		ids[i] = stored[i].ID
-		e.Bus.Publish(Event{Type: EventMessageStatus, Time: now, Vendor: stored[i].Vendor, Data: stored[i]})
-	}
+}
+
+func (e *Env) publish(req *Request, msgs []Message, typ string, now time.Time) {
 	if req != nil {
+		ids := make([]string, len(msgs))
+		for i := range msgs {
+			ids[i] = msgs[i].ID
+		}
 		req.Created(ids...)
 	}
-	e.Clock.AfterFunc(at.Sub(now), func() {
-		for _, id := range ids {
-			e.SetStatus(id, StatusDelivered, "")
-		}
-	})
-	return stored
+	if e.Bus.Subscribers() == 0 {
+		return
+	}
+	for i := range msgs {
+		e.Bus.Publish(Event{Type: typ, Time: now, Vendor: msgs[i].Vendor, Data: msgs[i].Clone()})
+	}
 }
 
 // SetStatus moves a stored message to status and publishes the change (message.delivered when it

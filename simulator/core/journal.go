@@ -8,21 +8,22 @@ import (
 
 // JournalEntry records one vendor request: what came in, how it was judged, what went out.
 type JournalEntry struct {
-	ID         string            `json:"id"` // the request id
-	Time       time.Time         `json:"time"`
-	Vendor     string            `json:"vendor,omitempty"`
-	Operation  string            `json:"operation,omitempty"`
-	Method     string            `json:"method"`
-	Path       string            `json:"path"`
-	Query      string            `json:"query,omitempty"`
-	Headers    map[string]string `json:"headers,omitempty"`
-	Body       string            `json:"body,omitempty"`
-	Status     int               `json:"status"`
-	Response   string            `json:"response,omitempty"`
-	Problems   []Problem         `json:"problems,omitempty"`
-	Notes      []string          `json:"notes,omitempty"`
-	Messages   []string          `json:"messages,omitempty"` // ids of messages this request created
-	DurationMS float64           `json:"durationMs"`
+	ID           string            `json:"id"` // the request id
+	Time         time.Time         `json:"time"`
+	Vendor       string            `json:"vendor,omitempty"`
+	Operation    string            `json:"operation,omitempty"`
+	Method       string            `json:"method"`
+	Path         string            `json:"path"`
+	Query        string            `json:"query,omitempty"`
+	Headers      map[string]string `json:"headers,omitempty"`
+	Body         string            `json:"body,omitempty"`
+	Status       int               `json:"status"`
+	Response     string            `json:"response,omitempty"`
+	Problems     []Problem         `json:"problems,omitempty"`
+	Notes        []string          `json:"notes,omitempty"`
+	Messages     []string          `json:"messages,omitempty"` // ids of the first messages it created
+	MessageCount int               `json:"messageCount"`       // how many messages it created
+	DurationMS   float64           `json:"durationMs"`
 }
 
 // Journal is a capped, concurrency-safe log of requests, oldest dropped first.

@@ -65,9 +65,11 @@ type Inbox struct {
 
 // Store keeps messages. Implementations must be safe for concurrent use and must return copies.
 type Store interface {
-	// Add stores messages in order and returns them with Seq set.
-	Add(msgs ...Message) []Message
-	// Update applies fn to the stored message with that id and returns the result.
+	// Add stores messages in order, setting Seq on each. The store takes ownership: callers must
+	// not change the messages (or maps and slices they share) afterwards.
+	Add(msgs []Message)
+	// Update applies fn to the stored message with that id and returns the result. fn must
+	// replace maps and slices it changes rather than modify them: they may be shared.
 	Update(id string, fn func(*Message)) (Message, bool)
 	Get(id string) (Message, bool)
 	// Query returns matching messages, newest first.
@@ -91,19 +93,19 @@ func NewMemStore() *MemStore {
 	return &MemStore{byID: map[string]*Message{}}
 }
 
-func (s *MemStore) Add(msgs ...Message) []Message {
-	out := make([]Message, len(msgs))
+func (s *MemStore) Add(msgs []Message) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i := range msgs {
+	// One backing array for the whole batch: a fan-out to 100,000 users is one allocation here.
+	batch := make([]Message, len(msgs))
+	copy(batch, msgs)
+	for i := range batch {
 		s.seq++
-		m := msgs[i].Clone()
-		m.Seq = s.seq
-		s.msgs = append(s.msgs, &m)
-		s.byID[m.ID] = &m
-		out[i] = m.Clone()
+		batch[i].Seq = s.seq
+		msgs[i].Seq = s.seq
+		s.msgs = append(s.msgs, &batch[i])
+		s.byID[batch[i].ID] = &batch[i]
 	}
-	return out
 }
 
 func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {

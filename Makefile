@@ -1,0 +1,53 @@
+# notifysim — run `make help` for the targets.
+
+GO        ?= go
+ADDR      ?= 127.0.0.1:4545
+FUZZTIME  ?= 30s
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: ## run the sandbox on $(ADDR) with the demo dataset (ARGS="--strict" to add flags)
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/notifysim serve --addr $(ADDR) $(ARGS)
+
+.PHONY: build
+build: ## build bin/notifysim
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/notifysim ./cmd/notifysim
+
+.PHONY: test
+test: ## gofmt check, go vet, unit tests with -race, every feature file and the fuzz seed corpora
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+.PHONY: features
+features: ## only the Gherkin contracts (TAGS="@luma" to filter)
+	NOTIFYSIM_TAGS="$(TAGS)" $(GO) test -count=1 -run TestFeatures -v ./contracts/ | grep -E '^(=== RUN|--- FAIL|FAIL|ok|PASS)' || true
+
+.PHONY: verify
+verify: ## run the contracts against TARGET (default: an in-process sandbox), JUnit to stdout with FORMAT=junit
+	$(GO) run ./cmd/notifysim verify $(if $(TARGET),--target $(TARGET)) $(if $(FORMAT),--format $(FORMAT))
+
+.PHONY: bench
+bench: ## run the Go benchmarks and write BENCHMARKS.md
+	./scripts/bench.sh
+
+.PHONY: fuzz
+fuzz: ## run every fuzz target for $(FUZZTIME) each
+	@for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$target ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+.PHONY: clean
+clean: ## remove build output
+	rm -rf bin .bench

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs the Go benchmarks and writes BENCHMARKS.md with the machine, the command and the figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .bench
+cmd=(go test -run '^$' -bench . -benchmem -count 1 -timeout 30m ./...)
+echo "${cmd[*]}"
+"${cmd[@]}" | tee .bench/raw.txt
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //' || true)
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`make bench\` (scripts/bench.sh); do not edit by hand. Figures are server time:"
+  echo "requests go through the simulator's http.Handler (routing, spec validation, the vendor, the"
+  echo "response check is off) without a network hop."
+  echo
+  echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "- machine: $(uname -srm), ${cpu:-unknown CPU}, $(nproc) cores, $(free -g 2>/dev/null | awk '/Mem:/ {print $2 " GiB"}')"
+  echo "- $(go version)"
+  echo "- command: \`${cmd[*]}\`"
+  echo
+  echo "## Against the aims"
+  echo
+  echo "| what | benchmark | aim | measured |"
+  echo "|---|---|---|---|"
+  while IFS=$'\t' read -r name aim what; do
+    [[ -z "$name" || "$name" == \#* ]] && continue
+    ns=$(awk -v n="$name" '$1 ~ "^"n"(-[0-9]+)?$" {print $3; exit}' .bench/raw.txt)
+    if [[ -z "$ns" ]]; then measured="not run"; else
+      measured=$(awk -v ns="$ns" 'BEGIN { if (ns >= 1e6) printf "%.2f ms", ns/1e6; else printf "%.1f µs", ns/1e3 }')
+    fi
+    echo "| $what | \`$name\` | $aim | $measured |"
+  done < scripts/bench-aims.tsv
+  echo
+  echo "## All results"
+  echo
+  echo '```'
+  grep -E '^(Benchmark|goos|goarch|pkg|cpu)' .bench/raw.txt
+  echo '```'
+} > BENCHMARKS.md
+echo "wrote BENCHMARKS.md"
