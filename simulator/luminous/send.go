@@ -1,0 +1,418 @@
+package luminous
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/notifysim/notifysim/simulator/core"
+)
+
+type sendRequest struct {
+	APIKey              string            `json:"apiKey"`
+	CampaignName        string            `json:"campaignName"`
+	Destination         string            `json:"destination"`
+	UserName            string            `json:"userName"`
+	Source              string            `json:"source"`
+	Media               *mediaParam       `json:"media"`
+	TemplateParams      []string          `json:"templateParams"`
+	Tags                []string          `json:"tags"`
+	Attributes          map[string]string `json:"attributes"`
+	Buttons             []buttonParam     `json:"buttons"`
+	CarouselCards       []json.RawMessage `json:"carouselCards"`
+	Location            *locationParam    `json:"location"`
+	ParamsFallbackValue map[string]string `json:"paramsFallbackValue"`
+}
+
+type mediaParam struct {
+	URL      string `json:"url"`
+	Filename string `json:"filename"`
+}
+
+type buttonParam struct {
+	Type       string          `json:"type"`
+	SubType    string          `json:"sub_type"`
+	Index      json.RawMessage `json:"index"`
+	Parameters []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	} `json:"parameters"`
+}
+
+type locationParam struct {
+	Latitude  json.RawMessage `json:"latitude"`
+	Longitude json.RawMessage `json:"longitude"`
+	Name      string          `json:"name"`
+	Address   string          `json:"address"`
+}
+
+var (
+	v1Fields = []string{"apiKey", "campaignName", "destination", "userName", "source", "media", "templateParams", "tags", "attributes"}
+	v2Fields = []string{"buttons", "carouselCards", "location", "paramsFallbackValue"}
+)
+
+// attributeParam is a template param that names a contact attribute: "$FirstName".
+var attributeParam = regexp.MustCompile(`^\$([A-Za-z_][A-Za-z0-9_]*)$`)
+
+// send is POST /campaign/t1/api and /campaign/t1/api/v2. Every check runs before anything
+// changes, under the project's lock, so a refused request spends no credit and touches no
+// contact, and two sends can't both spend the last credit.
+func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
+	var body sendRequest
+	if err := json.Unmarshal(req.Body, &body); err != nil {
+		// The spec has checked the types; what is left is a value Go can't hold.
+		return fail(http.StatusBadRequest, "request body could not be read: "+err.Error(),
+			core.Problem{In: "body", Rule: "json", Reason: err.Error()})
+	}
+	for _, f := range []struct{ name, value string }{
+		{"apiKey", body.APIKey}, {"campaignName", body.CampaignName}, {"destination", body.Destination}, {"userName", body.UserName},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			return fail(http.StatusBadRequest, strconv.Quote(f.name)+" is not allowed to be empty",
+				core.Problem{In: "body", Field: f.name, Rule: "minLength", Reason: "is blank"})
+		}
+	}
+	v.noteIgnoredFields(req, v2)
+	if !v2 {
+		body.Buttons, body.CarouselCards, body.Location, body.ParamsFallbackValue = nil, nil, nil, nil
+	}
+
+	p, ok := v.state.Load().byKey[strings.TrimSpace(body.APIKey)]
+	if !ok {
+		return fail(http.StatusUnauthorized, MsgInvalidAPIKey,
+			core.Problem{In: "body", Field: "apiKey", Rule: "auth", Reason: "no project has this API key"})
+	}
+	if !planActive(p.activePlan) {
+		return v.accountFail(http.StatusBadRequest, MsgNoPlan, core.Problem{Rule: "plan",
+			Reason: fmt.Sprintf("project %s has no active plan that includes API campaigns (activePlan %q)", p.id, p.activePlan)})
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.credits <= 0 {
+		return v.accountFail(http.StatusPaymentRequired, MsgNoCredits, core.Problem{Rule: "credits",
+			Reason: fmt.Sprintf("project %s has 0 WhatsApp conversation credits left", p.id)})
+	}
+	c, ok := p.byCampaign[strings.TrimSpace(body.CampaignName)]
+	if !ok {
+		for _, other := range p.campaigns {
+			if strings.EqualFold(other.name, strings.TrimSpace(body.CampaignName)) {
+				req.Note("campaign names are case-sensitive: did you mean %q?", other.name)
+			}
+		}
+		return fail(http.StatusBadRequest, MsgCampaignMissing, core.Problem{In: "body", Field: "campaignName", Rule: "campaign",
+			Reason: fmt.Sprintf("project %s has no API campaign named %q", p.id, body.CampaignName)})
+	}
+	if c.status != "Live" {
+		return fail(http.StatusBadRequest, MsgCampaignNotLive, core.Problem{In: "body", Field: "campaignName", Rule: "campaign",
+			Reason: fmt.Sprintf("campaign %q is %s, not Live", c.name, c.status)})
+	}
+	phone, err := NormalizeNumber(body.Destination)
+	if err != nil {
+		return fail(http.StatusBadRequest, MsgInvalidNumber, core.Problem{In: "body", Field: "destination", Rule: "phone",
+			Reason: fmt.Sprintf("%q is not a valid phone number in any country, nor in India (+91)", body.Destination)})
+	}
+	tpl := c.template
+	if len(body.TemplateParams) != tpl.params {
+		return fail(http.StatusBadRequest, MsgParamsMismatch, core.Problem{In: "body", Field: "templateParams", Rule: "count",
+			Reason: fmt.Sprintf("campaign %q takes %d params, got %d", c.name, tpl.params, len(body.TemplateParams))})
+	}
+	for i, param := range body.TemplateParams {
+		if strings.TrimSpace(param) == "" {
+			field := fmt.Sprintf("templateParams[%d]", i)
+			// WhatsApp refuses a template whose parameter is empty.
+			return fail(http.StatusBadRequest, strconv.Quote(field)+" is not allowed to be empty",
+				core.Problem{In: "body", Field: fmt.Sprintf("templateParams.%d", i), Rule: "minLength", Reason: "is blank"})
+		}
+	}
+	header, refusal := v.header(req, c, body, v2)
+	if refusal != nil {
+		return *refusal
+	}
+	buttons, refusal := templateButtons(tpl, body.Buttons)
+	if refusal != nil {
+		return *refusal
+	}
+
+	// Accepted: spend, remember the contact, send.
+	now := v.env.Clock.Now()
+	p.credits--
+	p.spent++
+	ct, created := p.byPhone[phone]
+	if !created {
+		ct = &contact{phone: phone, attributes: map[string]string{}, created: now}
+		p.byPhone[phone] = ct
+		p.contacts = append(p.contacts, ct)
+		req.Note("contact %s created in project %s", phone, p.id)
+	}
+	ct.name = strings.TrimSpace(body.UserName)
+	if s := strings.TrimSpace(body.Source); s != "" {
+		ct.source = s
+	}
+	ct.updated = now
+	ct.messages++
+	applyTags(req, p, ct, body.Tags)
+	applyAttributes(req, p, ct, body.Attributes)
+
+	params := make([]string, len(body.TemplateParams))
+	for i, raw := range body.TemplateParams {
+		params[i] = resolveParam(req, i, raw, ct, body.ParamsFallbackValue, v2)
+	}
+	text := placeholder.ReplaceAllStringFunc(tpl.Body, func(m string) string {
+		n, _ := strconv.Atoi(placeholder.FindStringSubmatch(m)[1])
+		return params[n-1]
+	})
+	data := map[string]any{
+		"campaign": c.name, "template": tpl.Name, "language": tpl.Language, "templateParams": params,
+		"waId": strings.TrimPrefix(phone, "+"), "project": p.id,
+	}
+	if header != nil {
+		data["header"] = header
+	}
+	if tpl.Footer != "" {
+		data["footer"] = tpl.Footer
+	}
+	if len(buttons) > 0 {
+		data["buttons"] = buttons
+	}
+	if len(body.CarouselCards) > 0 {
+		data["carouselCards"] = body.CarouselCards
+	}
+	if ct.source != "" {
+		data["source"] = ct.source
+	}
+	title := ""
+	if tpl.Header != nil && tpl.Header.Type == "text" {
+		title = tpl.Header.Text
+	}
+	msg := core.Message{
+		Vendor: "luminous", Tenant: p.id, Channel: core.ChannelWhatsApp, Kind: "template",
+		Recipient: core.Recipient{ID: phone, Name: ct.name, Address: strings.TrimPrefix(phone, "+")},
+		Title:     title, Body: text, Data: data, Payload: req.Body, Status: StatusSent,
+	}
+	stored := v.env.Deliver(req, msg)
+	v.receipts(p, stored[0].ID)
+	return core.JSON(http.StatusOK, submitted{Success: "true", SubmittedMessageID: stored[0].ID})
+}
+
+// receipts moves the message to delivered, then read, on the simulator's clock, each step an
+// event on the bus. A reset in between leaves nothing to update: SetStatus finds no message.
+func (v *Vendor) receipts(p *project, id string) {
+	if p.deliveredAfter < 0 {
+		return
+	}
+	readAfter := p.readAfter
+	v.env.Clock.AfterFunc(p.deliveredAfter, func() {
+		if _, ok := v.env.SetStatus(id, StatusDelivered, ""); !ok || readAfter < 0 {
+			return
+		}
+		v.env.Clock.AfterFunc(readAfter, func() { v.env.SetStatus(id, StatusRead, "") })
+	})
+}
+
+// noteIgnoredFields records keys the route does not read, so a client sending v2 keys to v1, or
+// a misspelt key, can find out why they had no effect.
+func (v *Vendor) noteIgnoredFields(req *core.Request, v2 bool) {
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(req.Body, &keys) != nil {
+		return
+	}
+	var unknown []string
+	for k := range keys {
+		switch {
+		case contains(v1Fields, k):
+		case contains(v2Fields, k):
+			if !v2 {
+				req.Note("%s is read only on /campaign/t1/api/v2; ignored", k)
+			}
+		default:
+			unknown = append(unknown, strconv.Quote(k))
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		req.Note("unknown fields ignored: %s", strings.Join(unknown, ", "))
+	}
+}
+
+// header checks the template's header against the request and returns what the message shows.
+func (v *Vendor) header(req *core.Request, c *campaign, body sendRequest, v2 bool) (map[string]any, *core.Response) {
+	h := c.template.Header
+	typ := ""
+	if h != nil {
+		typ = h.Type
+	}
+	switch typ {
+	case "image", "video", "document":
+		if body.Media == nil || strings.TrimSpace(body.Media.URL) == "" {
+			r := fail(http.StatusBadRequest, fmt.Sprintf("media.url is required: the template of campaign %q has a %s header", c.name, typ),
+				core.Problem{In: "body", Field: "media.url", Rule: "required", Reason: "the template has a " + typ + " header"})
+			return nil, &r
+		}
+		if why := checkPublicURL(body.Media.URL); why != "" {
+			r := fail(http.StatusBadRequest, "media URL must be publicly accessible: "+why,
+				core.Problem{In: "body", Field: "media.url", Rule: "public", Reason: why})
+			return nil, &r
+		}
+		u := strings.TrimSpace(body.Media.URL)
+		name := body.Media.Filename
+		if name == "" && typ == "document" {
+			if parsed, err := url.Parse(u); err == nil {
+				name = path.Base(parsed.Path)
+			}
+		}
+		out := map[string]any{"type": typ, "url": u}
+		if name != "" && name != "/" && name != "." {
+			out["filename"] = name
+		}
+		return out, nil
+	case "location":
+		if body.Location == nil || len(body.Location.Latitude) == 0 || len(body.Location.Longitude) == 0 {
+			reason := fmt.Sprintf("location with latitude and longitude is required: the template of campaign %q has a location header", c.name)
+			if !v2 {
+				reason += "; send it to /campaign/t1/api/v2"
+			}
+			r := fail(http.StatusBadRequest, reason, core.Problem{In: "body", Field: "location", Rule: "required", Reason: reason})
+			return nil, &r
+		}
+		l := body.Location
+		return map[string]any{"type": "location", "latitude": l.Latitude, "longitude": l.Longitude, "name": l.Name, "address": l.Address}, nil
+	}
+	if body.Media != nil && body.Media.URL != "" {
+		req.Note("media ignored: the template of campaign %q has no media header", c.name)
+	}
+	if body.Location != nil && len(body.Location.Latitude) > 0 {
+		req.Note("location ignored: the template of campaign %q has no location header", c.name)
+	}
+	if typ == "text" {
+		return map[string]any{"type": "text", "text": h.Text}, nil
+	}
+	return nil, nil
+}
+
+// templateButtons renders the template's buttons. A url button with {{1}} in its URL takes its
+// suffix from the request's buttons entry with sub_type url and the same index; without one the
+// send is refused in the words Meta's API uses.
+func templateButtons(tpl template, params []buttonParam) ([]map[string]any, *core.Response) {
+	var out []map[string]any
+	for i, b := range tpl.Buttons {
+		rb := map[string]any{"type": b.Type, "text": b.Text}
+		switch b.Type {
+		case "url":
+			u := b.URL
+			if placeholder.MatchString(u) {
+				suffix, ok := buttonParamFor(params, i)
+				if !ok {
+					msg := fmt.Sprintf("Button at index %d of type Url requires a parameter", i)
+					r := fail(http.StatusBadRequest, msg, core.Problem{In: "body", Field: "buttons", Rule: "required", Reason: msg})
+					return nil, &r
+				}
+				u = placeholder.ReplaceAllLiteralString(u, suffix)
+			}
+			rb["url"] = u
+		case "phone_number":
+			rb["phone"] = b.Phone
+		case "copy_code":
+			if code, ok := buttonParamFor(params, i); ok {
+				rb["code"] = code
+			}
+		}
+		out = append(out, rb)
+	}
+	return out, nil
+}
+
+func buttonParamFor(params []buttonParam, index int) (string, bool) {
+	for _, p := range params {
+		var n int
+		if err := json.Unmarshal(p.Index, &n); err != nil {
+			var s string
+			if json.Unmarshal(p.Index, &s) != nil {
+				continue
+			}
+			if n, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
+				continue
+			}
+		}
+		if n != index || len(p.Parameters) == 0 || strings.TrimSpace(p.Parameters[0].Text) == "" {
+			continue
+		}
+		return p.Parameters[0].Text, true
+	}
+	return "", false
+}
+
+func applyTags(req *core.Request, p *project, ct *contact, tags []string) {
+	var ignored []string
+	for _, t := range tags {
+		if name, ok := p.tagIndex[strings.ToLower(strings.TrimSpace(t))]; ok {
+			ct.tags = appendUnique(ct.tags, name)
+			continue
+		}
+		ignored = append(ignored, strconv.Quote(t))
+	}
+	if len(ignored) > 0 {
+		req.Note("tags ignored, not tags of project %s: %s", p.id, strings.Join(ignored, ", "))
+	}
+}
+
+func applyAttributes(req *core.Request, p *project, ct *contact, attrs map[string]string) {
+	var ignored []string
+	for k, val := range attrs {
+		if name, ok := p.attrIndex[strings.ToLower(strings.TrimSpace(k))]; ok {
+			ct.attributes[name] = val
+			continue
+		}
+		ignored = append(ignored, strconv.Quote(k))
+	}
+	if len(ignored) > 0 {
+		sort.Strings(ignored)
+		req.Note("attributes ignored, not attributes of project %s: %s", p.id, strings.Join(ignored, ", "))
+	}
+}
+
+// resolveParam fills a "$Attribute" param from the contact (its attributes, then FirstName and
+// Name from its name), then from paramsFallbackValue (v2). A param it can't fill is sent as
+// written and the journal says so; anything else is sent as it is.
+func resolveParam(req *core.Request, i int, raw string, ct *contact, fallback map[string]string, v2 bool) string {
+	m := attributeParam.FindStringSubmatch(raw)
+	if m == nil {
+		return raw
+	}
+	key := m[1]
+	for k, val := range ct.attributes {
+		if strings.EqualFold(k, key) && val != "" {
+			return val
+		}
+	}
+	switch strings.ToLower(key) {
+	case "firstname":
+		if f := strings.Fields(ct.name); len(f) > 0 {
+			return f[0]
+		}
+	case "name":
+		if ct.name != "" {
+			return ct.name
+		}
+	}
+	if val, ok := fallback[key]; ok && val != "" {
+		return val
+	}
+	for k, val := range fallback {
+		if strings.EqualFold(k, key) && val != "" {
+			return val
+		}
+	}
+	if v2 {
+		req.Note("templateParams[%d] %s: the contact has no attribute %s and paramsFallbackValue has none; sent as written", i, raw, key)
+	} else {
+		req.Note("templateParams[%d] %s: the contact has no attribute %s (paramsFallbackValue is read only on /v2); sent as written", i, raw, key)
+	}
+	return raw
+}
