@@ -1,0 +1,220 @@
+package mykaarma
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/notifysim/notifysim/simulator/core"
+)
+
+// Error codes the notify endpoint answers with (names of the vendor's ErrorCode enum).
+const (
+	CodeCredentialsAreNull       = "CREDENTIALS_ARE_NULL"
+	CodeWrongCredential          = "WRONG_CREDENTIAL"
+	CodeInvalidServiceSubscriber = "INVALID_SERVICE_SUBSCRIBER"
+	CodeNotAuthorizedRequest     = "NOT_AUTHORIZED_REQUEST"
+	CodeMissingMessageAttributes = "MISSING_MESSAGE_ATTRIBUTES"
+	CodeMissingMessageBody       = "MISSING_MESSAGE_BODY"
+	CodeInvalidRequest           = "INVALID_REQUEST"
+)
+
+// Warning codes (names of the vendor's WarningCode enum) this endpoint can answer with.
+const (
+	WarnDraftAttributesPresent   = "DRAFT_ATTRIBUTES_PRESENT"
+	WarnMissingAttachmentDetails = "MISSING_ATTACHMENT_DETAILS"
+)
+
+// Status values of a response.
+const (
+	StatusSuccess = "SUCCESS"
+	StatusFailure = "FAILURE"
+)
+
+// The vendor's own wording for its validation failures.
+const (
+	descBodyMissing       = "Request body is missing"
+	descAttributesMissing = "Message Attributes are missing"
+	descMessageBody       = "Message body is missing"
+	descDraftPresent      = "Draft attributes are present for message sending type. Ignoring Draft attributes."
+)
+
+// authDescription is the one text the vendor gives for all four authentication failures.
+const authDescription = "Credentials are wrong, Authorization refused for provided credentials. Please contact Communications API support. Reference MessageID: "
+
+// APIError is one entry of errors.
+type APIError struct {
+	ErrorCode        string  `json:"errorCode"`
+	ErrorDescription string  `json:"errorDescription"`
+	ErrorUID         *string `json:"errorUID"`
+}
+
+// APIWarning is one entry of warnings.
+type APIWarning struct {
+	WarningCode        string `json:"warningCode"`
+	WarningDescription string `json:"warningDescription"`
+}
+
+// Response is the body of every answer except 401, in the vendor's field order.
+type Response struct {
+	NotificationMessageUUID *string      `json:"notificationMessageUUID"`
+	Status                  string       `json:"status"`
+	RequestUUID             string       `json:"requestUUID"`
+	Errors                  []APIError   `json:"errors"`
+	Warnings                []APIWarning `json:"warnings"`
+}
+
+// authError is the 401 body written by the vendor's controller advice: warnings stays null.
+type authError struct {
+	Errors   []APIError    `json:"errors"`
+	Warnings *[]APIWarning `json:"warnings"`
+}
+
+// success is the one place a 200 is built.
+func success(req *core.Request, messageUUID string, warnings []APIWarning) core.Response {
+	if warnings == nil {
+		warnings = []APIWarning{}
+	}
+	return core.JSON(http.StatusOK, Response{NotificationMessageUUID: &messageUUID, Status: StatusSuccess,
+		RequestUUID: req.ID, Errors: []APIError{}, Warnings: warnings})
+}
+
+// failure is the one place a refusal in the response shape is built; problems go to the journal.
+func failure(req *core.Request, status int, errs []APIError, problems []core.Problem) core.Response {
+	resp := core.JSON(status, Response{Status: StatusFailure, RequestUUID: req.ID, Errors: errs, Warnings: []APIWarning{}})
+	resp.Problems = problems
+	return resp
+}
+
+func apiError(code, desc string) APIError { return APIError{ErrorCode: code, ErrorDescription: desc} }
+
+// Authenticate checks HTTP Basic credentials against the service subscribers, then the notify
+// scope on the path's department, in the vendor's order. Every refusal is the same 401 body; the
+// code says which check failed and the journal says why.
+func (v *Vendor) Authenticate(_ string, req *core.Request) *core.Response {
+	st := v.state.Load()
+	code, why := CodeWrongCredential, ""
+	h := strings.TrimSpace(req.HTTP.Header.Get("Authorization"))
+	scheme, token, _ := strings.Cut(h, " ")
+	switch {
+	case h == "":
+		code, why = CodeCredentialsAreNull, "no Authorization header"
+	case !strings.EqualFold(scheme, "Basic"):
+		why = "the Authorization header is not Basic credentials"
+	default:
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(token))
+		name, password, ok := bytes.Cut(raw, []byte(":"))
+		s := st.byUsername[string(name)]
+		dept := req.PathParams["departmentUUID"]
+		switch {
+		case err != nil:
+			why = "the Basic credentials are not valid base64"
+		case !ok:
+			why = "the Basic credentials have no colon between username and password"
+		case s == nil:
+			why = fmt.Sprintf("no service subscriber %q", name)
+		// The vendor compares passwords ignoring case.
+		case !strings.EqualFold(s.password, string(password)):
+			why = fmt.Sprintf("wrong password for service subscriber %q", name)
+		case !s.Valid:
+			code, why = CodeInvalidServiceSubscriber, fmt.Sprintf("service subscriber %q is disabled", name)
+		case !s.can(dept, NotifyScope):
+			code, why = CodeNotAuthorizedRequest, fmt.Sprintf("service subscriber %q has no scope %s on department %q", name, NotifyScope, dept)
+		default:
+			req.Auth = s
+			return nil
+		}
+	}
+	resp := core.JSON(http.StatusUnauthorized, authError{Errors: []APIError{apiError(code, authDescription+req.ID)}})
+	resp.Problems = []core.Problem{{In: "header", Field: "Authorization", Rule: "auth", Reason: code + ": " + why}}
+	return &resp
+}
+
+// Reject renders the server's refusals in the vendor's response shape. Spec problems are sorted
+// into the vendor's processing order: what Jackson could not read (syntax, types, enum values)
+// fails first with one INVALID_REQUEST per field; then a missing body, missing messageAttributes
+// and a missing or empty body text, each alone, as the vendor's validator returns at the first.
+func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
+	switch rej.Kind {
+	case core.RejectMethodNotAllowed:
+		return failure(req, http.StatusMethodNotAllowed, []APIError{apiError(CodeInvalidRequest,
+			fmt.Sprintf("Request method '%s' not supported", req.HTTP.Method))}, rej.Problems)
+	case core.RejectMediaType:
+		ct := req.HTTP.Header.Get("Content-Type")
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		return failure(req, http.StatusUnsupportedMediaType, []APIError{apiError(CodeInvalidRequest,
+			fmt.Sprintf("Content type '%s' not supported; send application/json", ct))}, rej.Problems)
+	case core.RejectTooLarge, core.RejectMalformedJSON:
+		errs := make([]APIError, len(rej.Problems))
+		for i, p := range rej.Problems {
+			errs[i] = apiError(CodeInvalidRequest, "JSON parse error: "+p.Reason)
+			if rej.Kind == core.RejectTooLarge {
+				errs[i].ErrorDescription = "Request body rejected: " + p.Reason
+			}
+		}
+		return failure(req, http.StatusBadRequest, errs, rej.Problems)
+	}
+	if b := bytes.TrimSpace(req.Body); len(b) == 0 || string(b) == "null" {
+		return failure(req, http.StatusBadRequest, []APIError{apiError(CodeMissingMessageAttributes, descBodyMissing)},
+			[]core.Problem{{In: "body", Rule: "required", Reason: descBodyMissing}})
+	}
+	var unreadable, attributes, body []core.Problem
+	for _, p := range rej.Problems {
+		switch {
+		case p.Field == "messageAttributes" && missing(p):
+			attributes = append(attributes, p)
+		case p.Field == "messageAttributes.body" && (missing(p) || p.Rule == "minLength"):
+			body = append(body, p)
+		default:
+			unreadable = append(unreadable, p)
+		}
+	}
+	switch {
+	case len(unreadable) > 0:
+		errs := make([]APIError, len(unreadable))
+		for i, p := range unreadable {
+			unreadable[i] = reword(p)
+			errs[i] = apiError(CodeInvalidRequest, unreadable[i].String())
+		}
+		return failure(req, http.StatusBadRequest, errs, unreadable)
+	case len(attributes) > 0:
+		return failure(req, http.StatusBadRequest, []APIError{apiError(CodeMissingMessageAttributes, descAttributesMissing)}, attributes)
+	case len(body) > 0:
+		return failure(req, http.StatusBadRequest, []APIError{apiError(CodeMissingMessageBody, descMessageBody)}, body)
+	}
+	// A refusal with no problems is a server bug; still answer in the vendor's shape.
+	return failure(req, rej.Status, []APIError{apiError(CodeInvalidRequest, "request refused")}, rej.Problems)
+}
+
+// missing reports whether a problem says a value is absent or null, which the vendor's validator
+// treats alike.
+func missing(p core.Problem) bool {
+	return p.Rule == "required" || p.Rule == "nullable" || strings.Contains(p.Reason, "got null")
+}
+
+// maxListedValues is how many enum values an error lists before it only names a few: the 93
+// MessagePurpose names would bury the one that was wrong.
+const maxListedValues = 12
+
+// reword makes a spec problem read well in an errorDescription.
+func reword(p core.Problem) core.Problem {
+	if p.Field == "" {
+		p.Field = "request body"
+	}
+	switch {
+	case p.Rule == "enum":
+		list, got, ok := strings.Cut(strings.TrimPrefix(p.Reason, "must be one of "), ", got ")
+		if vals := strings.Split(list, ", "); ok && len(vals) > maxListedValues {
+			p.Reason = fmt.Sprintf("must be one of %d values such as %s (all listed in /openapi/mykaarma.yaml), got %s",
+				len(vals), strings.Join(vals[:3], ", "), got)
+		}
+	case strings.HasSuffix(p.Field, "bodyTagsForSpecialRendering") && strings.HasPrefix(p.Reason, "property "):
+		name, _, _ := strings.Cut(strings.TrimPrefix(p.Reason, "property "), " ")
+		p.Reason = fmt.Sprintf("%s is not a body tag; the only one is CUSTOMER_NAMES", name)
+	}
+	return p
+}
