@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -90,20 +91,21 @@ func (c *Callbacks) deliver(cb *Callback) {
 	defer c.wg.Done()
 	backoff := c.Backoff
 	for attempt := 1; attempt <= c.Attempts; attempt++ {
-		a := c.try(cb, attempt)
+		a, retry := c.try(cb, attempt)
 		c.mu.Lock()
 		cb.Attempts = append(cb.Attempts, a)
 		ok := a.Status >= 200 && a.Status < 300
+		last := !retry || attempt == c.Attempts
 		switch {
 		case ok:
 			cb.State = CallbackDelivered
-		case attempt == c.Attempts:
+		case last:
 			cb.State = CallbackFailed
 		}
 		snap := c.copyLocked(cb)
 		c.mu.Unlock()
 		c.bus.Publish(Event{Type: EventCallback, Time: c.clock.Now(), Vendor: cb.Vendor, Data: snap})
-		if ok || attempt == c.Attempts {
+		if ok || last {
 			return
 		}
 		select {
@@ -118,25 +120,28 @@ func (c *Callbacks) deliver(cb *Callback) {
 	}
 }
 
-func (c *Callbacks) try(cb *Callback, attempt int) CallbackAttempt {
-	a := CallbackAttempt{Attempt: attempt, Time: c.clock.Now()}
+// try makes one attempt and says whether another could go differently: a URL that is not an
+// absolute http(s) URL never will, and neither will a 4xx other than 408 or 429 (the target
+// understood the request and refused it); network errors, timeouts and 5xx are retried.
+func (c *Callbacks) try(cb *Callback, attempt int) (a CallbackAttempt, retry bool) {
+	a = CallbackAttempt{Attempt: attempt, Time: c.clock.Now()}
 	start := time.Now()
 	defer func() { a.DurationMS = float64(time.Since(start).Microseconds()) / 1000 }()
-	if !strings.HasPrefix(cb.URL, "http://") && !strings.HasPrefix(cb.URL, "https://") {
+	if u, err := url.Parse(cb.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		a.Error = "callback URL is not an absolute http(s) URL: " + cb.URL
-		return a
+		return a, false
 	}
 	req, err := http.NewRequestWithContext(c.ctx, http.MethodPost, cb.URL, bytes.NewReader(cb.Body))
 	if err != nil {
 		a.Error = err.Error()
-		return a
+		return a, false
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "notifysim-callback")
 	resp, err := c.Client.Do(req)
 	if err != nil {
 		a.Error = err.Error()
-		return a
+		return a, true
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
@@ -144,7 +149,8 @@ func (c *Callbacks) try(cb *Callback, attempt int) CallbackAttempt {
 	if a.Status < 200 || a.Status >= 300 {
 		a.Error = "target answered " + resp.Status
 	}
-	return a
+	retry = a.Status >= 500 || a.Status == http.StatusRequestTimeout || a.Status == http.StatusTooManyRequests
+	return a, retry
 }
 
 func (c *Callbacks) copyLocked(cb *Callback) Callback {
