@@ -6,7 +6,9 @@ package contracts
 import (
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/cucumber/godog"
@@ -33,6 +35,10 @@ type Options struct {
 	Seed int64
 	// TestingT runs each scenario as a subtest.
 	TestingT *testing.T
+
+	// targetFixtures is the Target's dataset at the start of the run, put back before each
+	// scenario.
+	targetFixtures []byte
 }
 
 // Run runs the contracts and returns godog's exit status: 0 passed, 1 failed, 2 bad options.
@@ -58,6 +64,7 @@ func Run(opts Options) int {
 	}
 	if opts.Target != "" {
 		opts.Concurrency = 1
+		opts.targetFixtures = fetchFixtures(opts.Target)
 	}
 	suite := godog.TestSuite{
 		Name:                "notifysim",
@@ -75,4 +82,18 @@ func Run(opts Options) int {
 		},
 	}
 	return suite.Run()
+}
+
+// fetchFixtures reads a notifysim target's dataset; nil when the target has no /_sim API.
+func fetchFixtures(target string) []byte {
+	resp, err := http.Get(strings.TrimRight(target, "/") + "/_sim/fixtures")
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	return data
 }

@@ -63,7 +63,7 @@ func (w *world) register(sc *godog.ScenarioContext) {
 	sc.Step(`^I send an? (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) request to "([^"]*)" with body:$`, w.sendJSON)
 	sc.Step(`^I send an? (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) request to "([^"]*)" with content type "([^"]*)" and body:$`, w.sendTyped)
 	sc.Step(`^I send an? (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) request to "([^"]*)" with a body of (\d+) bytes$`, w.sendSized)
-	sc.Step(`^I poll GET "([^"]*)" until the JSON at ` + jp + ` is "([^"]*)"(?: within "([^"]*)")?$`, w.pollUntil)
+	sc.Step(`^I poll GET "([^"]*)" until the JSON at `+jp+` is "([^"]*)"(?: within "([^"]*)")?$`, w.pollUntil)
 
 	sc.Step(`^the response status (?:is|should be) (\d+)$`, w.statusIs)
 	sc.Step(`^the response header "([^"]*)" (?:is|should be) "([^"]*)"$`, w.headerIs)
@@ -71,19 +71,19 @@ func (w *world) register(sc *godog.ScenarioContext) {
 	sc.Step(`^the response header "([^"]*)" exists$`, w.headerExists)
 	sc.Step(`^the response body is empty$`, w.bodyEmpty)
 	sc.Step(`^the response body contains "([^"]*)"$`, w.bodyContains)
-	sc.Step(`^the JSON at ` + jp + ` (?:is|should be) "([^"]*)"$`, w.jsonIsString)
-	sc.Step(`^the JSON at ` + jp + ` (?:is|should be) (-?\d+(?:\.\d+)?|true|false|null)$`, w.jsonIsLiteral)
-	sc.Step(`^the JSON at ` + jp + ` (?:is|should be) not "([^"]*)"$`, w.jsonIsNot)
-	sc.Step(`^the JSON at ` + jp + ` (?:contains|should contain) "([^"]*)"$`, w.jsonContains)
-	sc.Step(`^the JSON at ` + jp + ` does not contain "([^"]*)"$`, w.jsonNotContains)
-	sc.Step(`^the JSON at ` + jp + ` matches "([^"]*)"$`, w.jsonMatches)
-	sc.Step(`^the JSON at ` + jp + ` (?:has|should have) (\d+) items?$`, w.jsonLen)
-	sc.Step(`^the JSON at ` + jp + ` (?:has|should have) at least (\d+) items?$`, w.jsonMinLen)
-	sc.Step(`^the JSON at ` + jp + ` exists$`, w.jsonExists)
-	sc.Step(`^the JSON at ` + jp + ` does not exist$`, w.jsonAbsent)
-	sc.Step(`^the JSON at ` + jp + ` (?:is|equals) the JSON:$`, w.jsonEquals)
-	sc.Step(`^the JSON at ` + jp + ` is (?:a|an) (string|number|boolean|array|object)$`, w.jsonType)
-	sc.Step(`^I remember the JSON at ` + jp + ` as "([^"]*)"$`, w.remember)
+	sc.Step(`^the JSON at `+jp+` (?:is|should be) "([^"]*)"$`, w.jsonIsString)
+	sc.Step(`^the JSON at `+jp+` (?:is|should be) (-?\d+(?:\.\d+)?|true|false|null)$`, w.jsonIsLiteral)
+	sc.Step(`^the JSON at `+jp+` (?:is|should be) not "([^"]*)"$`, w.jsonIsNot)
+	sc.Step(`^the JSON at `+jp+` (?:contains|should contain) "([^"]*)"$`, w.jsonContains)
+	sc.Step(`^the JSON at `+jp+` does not contain "([^"]*)"$`, w.jsonNotContains)
+	sc.Step(`^the JSON at `+jp+` matches "([^"]*)"$`, w.jsonMatches)
+	sc.Step(`^the JSON at `+jp+` (?:has|should have) (\d+) items?$`, w.jsonLen)
+	sc.Step(`^the JSON at `+jp+` (?:has|should have) at least (\d+) items?$`, w.jsonMinLen)
+	sc.Step(`^the JSON at `+jp+` exists$`, w.jsonExists)
+	sc.Step(`^the JSON at `+jp+` does not exist$`, w.jsonAbsent)
+	sc.Step(`^the JSON at `+jp+` (?:is|equals) the JSON:$`, w.jsonEquals)
+	sc.Step(`^the JSON at `+jp+` is (?:a|an) (string|number|boolean|array|object)$`, w.jsonType)
+	sc.Step(`^I remember the JSON at `+jp+` as "([^"]*)"$`, w.remember)
 
 	registerSimSteps(w, sc)
 	registerEventSteps(w, sc)
@@ -97,10 +97,12 @@ func (w *world) register(sc *godog.ScenarioContext) {
 func (w *world) before(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
 	if w.opts.Target != "" {
 		w.base = strings.TrimRight(w.opts.Target, "/")
-		// A shared target starts every scenario from its loaded fixtures; a target that is not a
-		// notifysim (no /_sim) is tested as it is.
-		if resp, err := w.client.Post(w.base+"/_sim/reset", "application/json", nil); err == nil {
-			resp.Body.Close()
+		// A shared target starts every scenario from the dataset it had when the run began (a
+		// scenario may replace it); a target that is not a notifysim (no /_sim) is tested as it is.
+		if w.opts.targetFixtures != nil {
+			if err := w.sendAdmin(http.MethodPut, "/_sim/fixtures", "application/json", w.opts.targetFixtures); err != nil {
+				return ctx, fmt.Errorf("restoring the target's fixtures: %w", err)
+			}
 		}
 	} else {
 		sim, err := simulator.New(simulator.Options{

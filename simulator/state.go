@@ -51,6 +51,8 @@ func (s *Simulator) load(ds fixtures.Dataset) error {
 		c()
 	}
 	s.dataset = ds
+	// Timers belong to the state being replaced (scheduled deliveries, running jobs).
+	s.env.Clock.Reset(s.opts.StartTime)
 	s.env.Store.Reset()
 	s.journal.Reset()
 	s.env.Troubleshoot.Reset()
@@ -59,8 +61,8 @@ func (s *Simulator) load(ds fixtures.Dataset) error {
 	return nil
 }
 
-// Reset returns every vendor to the loaded dataset and forgets messages, journal, troubleshoot
-// log and callbacks.
+// Reset returns every vendor to the loaded dataset, forgets messages, journal, troubleshoot log
+// and callbacks, and puts the clock back where it started (running, or frozen at StartTime).
 func (s *Simulator) Reset() error {
 	s.mu.Lock()
 	ds := s.dataset

@@ -84,6 +84,24 @@ func (c *Clock) Advance(d time.Duration) {
 	c.runDue(c.Now().Add(d))
 }
 
+// Reset drops every pending timer and puts the clock back on the wall clock, or frozen at start
+// when start is not zero.
+func (c *Clock) Reset(start time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range c.timers {
+		t.index = -1
+	}
+	c.timers = nil
+	if c.wake != nil {
+		c.wake.Stop()
+		c.wake = nil
+	}
+	c.offset = 0
+	c.frozen = !start.IsZero()
+	c.now = start
+}
+
 // Timer is a pending AfterFunc.
 type Timer struct {
 	at    time.Time

@@ -191,7 +191,7 @@ func (s *MemStore) Len() int {
 func (s *MemStore) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.msgs = nil
+	s.msgs, s.seq = nil, 0
 	s.byID = map[string]*Message{}
 }
 
