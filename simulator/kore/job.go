@@ -1,0 +1,334 @@
+package kore
+
+import (
+	"encoding/json"
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/notifysim/notifysim/simulator/core"
+	"github.com/notifysim/notifysim/simulator/kore/script"
+)
+
+// Job statuses, and the words of the status log.
+const (
+	JobInProgress     = "IN_PROGRESS"
+	JobSuccess        = "SUCCESS"
+	JobFailure        = "FAILURE"
+	JobPartialSuccess = "PARTIAL_SUCCESS"
+
+	jobType   = "PROACTIVE_NOTIFICATIONS_API"
+	jobAction = "PROACTIVE_NOTIFICATIONS"
+
+	CommentSent = "Notification has been sent successfully"
+	// CommentNotAssociated keeps the single quotes the real API puts around it.
+	CommentNotAssociated = "'Identity is not associated with the channel'"
+)
+
+// DefaultScriptTimeLimit bounds one script run when the bot sets no limit.
+const DefaultScriptTimeLimit = script.DefaultTime
+
+// timeLayout is how Kore writes times: UTC, milliseconds, Z.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+func kTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// lMod is written at second precision ("…:48.000Z") in the vendor's samples.
+func kSecond(t time.Time) string { return t.UTC().Truncate(time.Second).Format(timeLayout) }
+
+func (b *bot) scriptTimeLimit() time.Duration {
+	if b.scriptLimit > 0 {
+		return b.scriptLimit
+	}
+	return DefaultScriptTimeLimit
+}
+
+// job is one accepted notify request: it works through its identities one pace at a time on the
+// simulator clock.
+type job struct {
+	id         string
+	st         *state // the dataset the job belongs to; a reset orphans it
+	bot        *bot
+	createdBy  string
+	channel    string
+	msgType    string
+	val        string
+	program    *script.Program
+	compileErr error
+	identities []string
+	requestID  string
+	payload    json.RawMessage
+	created    time.Time
+
+	// next is touched only by step, and steps run one at a time on the clock.
+	next int
+
+	mu      sync.Mutex
+	status  string
+	percent int
+	logs    []statusLog
+	lMod    time.Time
+}
+
+type statusLog struct {
+	ID             string `json:"_id"`
+	RequestID      string `json:"requestId"`
+	OriginalID     string `json:"originalId"`
+	Status         string `json:"status"`
+	CreatedBy      string `json:"createdBy"`
+	Comments       string `json:"comments"`
+	StreamID       string `json:"streamId"`
+	Channel        string `json:"channel"`
+	KoreID         string `json:"koreId,omitempty"`
+	ChannelID      string `json:"channelId,omitempty"`
+	MessagestoreID string `json:"messagestoreId,omitempty"`
+	CreatedOn      string `json:"createdOn"`
+	V              int    `json:"__v"`
+}
+
+// jobView is the job as the API shows it, fields in the vendor's order.
+type jobView struct {
+	Status             string      `json:"status"`
+	PercentageComplete int         `json:"percentageComplete"`
+	StreamID           string      `json:"streamId"`
+	CreatedBy          string      `json:"createdBy"`
+	JobType            string      `json:"jobType"`
+	Action             string      `json:"action"`
+	StatusLogs         []statusLog `json:"statusLogs"`
+	ID                 string      `json:"_id"`
+	LMod               string      `json:"lMod"`
+	CreatedOn          string      `json:"createdOn"`
+	RequestedTime      string      `json:"requestedTime"`
+	V                  int         `json:"__v"`
+	Count              *int        `json:"count,omitempty"`
+}
+
+// view is the job as it stands. The send answer has no count; the status answer has one.
+func (j *job) view(withCount bool) jobView {
+	j.mu.Lock()
+	// Logs are only appended and never changed, so the slice up to len can be read unlocked.
+	logs := j.logs[:len(j.logs):len(j.logs)]
+	v := jobView{
+		Status: j.status, PercentageComplete: j.percent, StreamID: j.bot.id, CreatedBy: j.createdBy,
+		JobType: jobType, Action: jobAction, StatusLogs: logs, ID: j.id, LMod: kSecond(j.lMod),
+		CreatedOn: kTime(j.created), RequestedTime: kTime(j.created),
+	}
+	j.mu.Unlock()
+	if v.StatusLogs == nil {
+		v.StatusLogs = []statusLog{}
+	}
+	if withCount {
+		n := len(logs)
+		v.Count = &n
+	}
+	return v
+}
+
+type jobSummary struct {
+	ID                 string `json:"_id"`
+	StreamID           string `json:"streamId"`
+	Channel            string `json:"channel"`
+	MessageType        string `json:"messageType"`
+	Status             string `json:"status"`
+	PercentageComplete int    `json:"percentageComplete"`
+	Identities         int    `json:"identities"`
+	Count              int    `json:"count"`
+	Succeeded          int    `json:"succeeded"`
+	Failed             int    `json:"failed"`
+	CreatedOn          string `json:"createdOn"`
+	LMod               string `json:"lMod"`
+	RequestID          string `json:"requestId"`
+}
+
+func (j *job) summary() jobSummary {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	s := jobSummary{ID: j.id, StreamID: j.bot.id, Channel: j.channel, MessageType: j.msgType, Status: j.status,
+		PercentageComplete: j.percent, Identities: len(j.identities), Count: len(j.logs),
+		CreatedOn: kTime(j.created), LMod: kTime(j.lMod), RequestID: j.requestID}
+	for _, l := range j.logs {
+		if l.Status == JobSuccess {
+			s.Succeeded++
+		} else {
+			s.Failed++
+		}
+	}
+	return s
+}
+
+// start schedules the first identity one pace after the send.
+func (v *Vendor) start(j *job) {
+	v.env.Clock.AfterFunc(j.bot.pace, func() { v.step(j) })
+}
+
+// outcome is what happened to one identity.
+type outcome struct {
+	identity  string
+	user      *user
+	channelID string
+	kind      string
+	text      string
+	data      map[string]any
+	failure   string
+}
+
+// step notifies the next identity (every remaining one at zero pace), records the status logs,
+// and schedules the next step. A job whose dataset was reset away stops quietly.
+func (v *Vendor) step(j *job) {
+	if v.state.Load() != j.st {
+		return
+	}
+	n := 1
+	if j.bot.pace <= 0 {
+		n = len(j.identities) - j.next
+	}
+	if n <= 0 {
+		return
+	}
+	outs := v.resolve(j, j.identities[j.next:j.next+n])
+	now := v.env.Clock.Now()
+	logs := make([]statusLog, len(outs))
+	var msgs []core.Message
+	for i, o := range outs {
+		l := statusLog{ID: "nl-" + v.env.IDs.UUID(), RequestID: j.id, OriginalID: o.identity, CreatedBy: j.createdBy,
+			StreamID: j.bot.id, Channel: j.channel, CreatedOn: kTime(now)}
+		if o.failure != "" {
+			l.Status, l.Comments = JobFailure, o.failure
+		} else {
+			l.Status, l.Comments = JobSuccess, CommentSent
+			l.KoreID, l.ChannelID, l.MessagestoreID = o.user.koreID, o.channelID, "ms-"+v.env.IDs.UUID()
+			data := map[string]any{"jobId": j.id, "statusLogId": l.ID, "koreId": o.user.koreID, "channelId": o.channelID,
+				"messagestoreId": l.MessagestoreID, "identity": o.identity}
+			for k, val := range o.data {
+				data[k] = val
+			}
+			msgs = append(msgs, core.Message{
+				ID: l.MessagestoreID, Vendor: "kore", Tenant: j.bot.id, Channel: j.channel, Kind: o.kind,
+				Recipient: core.Recipient{ID: o.user.email, Name: o.user.name, Address: o.channelID},
+				Body:      o.text, Data: data, Payload: j.payload, RequestID: j.requestID,
+			})
+		}
+		logs[i] = l
+	}
+	// Messages land before the log says SUCCESS, so a client that sees SUCCESS finds the message.
+	if len(msgs) > 0 {
+		v.env.Deliver(nil, msgs...)
+	}
+	j.next += n
+	done := j.next >= len(j.identities)
+	j.mu.Lock()
+	j.logs = append(j.logs, logs...)
+	j.percent = j.next * 100 / len(j.identities)
+	j.lMod = now
+	if done {
+		j.status = finalStatus(j.logs)
+	}
+	j.mu.Unlock()
+	v.env.Bus.Publish(core.Event{Type: core.EventJobProgress, Time: now, Vendor: "kore", Data: j.summary()})
+	if !done {
+		v.env.Clock.AfterFunc(j.bot.pace, func() { v.step(j) })
+	}
+}
+
+func finalStatus(logs []statusLog) string {
+	ok := 0
+	for _, l := range logs {
+		if l.Status == JobSuccess {
+			ok++
+		}
+	}
+	switch ok {
+	case len(logs):
+		return JobSuccess
+	case 0:
+		return JobFailure
+	}
+	return JobPartialSuccess
+}
+
+// resolve maps each identity to the user's identity on the job's channel and renders the
+// message; scripts of a batch run side by side, each in its own sandbox.
+func (v *Vendor) resolve(j *job, identities []string) []outcome {
+	outs := make([]outcome, len(identities))
+	var scripted []int
+	for i, id := range identities {
+		o := outcome{identity: id}
+		u := j.st.users[strings.ToLower(strings.TrimSpace(id))]
+		if u == nil || u.channels[j.channel] == "" {
+			o.failure = CommentNotAssociated
+		} else {
+			o.user, o.channelID = u, u.channels[j.channel]
+			if j.msgType == "script" {
+				scripted = append(scripted, i)
+			} else {
+				o.kind, o.text = "text", j.val
+			}
+		}
+		outs[i] = o
+	}
+	if len(scripted) == 0 {
+		return outs
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(scripted))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				v.runScript(j, &outs[i])
+			}
+		}()
+	}
+	for _, i := range scripted {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return outs
+}
+
+func (v *Vendor) runScript(j *job, o *outcome) {
+	if j.compileErr != nil {
+		o.failure = j.compileErr.Error()
+		return
+	}
+	u := o.user
+	first, last, _ := strings.Cut(u.name, " ")
+	ctx := map[string]any{
+		"session": map[string]any{
+			"BotUserSession": map[string]any{
+				"lastMessage": map[string]any{"channel": j.channel},
+				"channels":    []any{map[string]any{"type": j.channel, "uId": o.channelID}},
+			},
+			"UserContext": map[string]any{
+				"_id": u.koreID, "emailId": u.email, "firstName": first, "lastName": last,
+				"identities": []any{map[string]any{"val": o.identity, "type": "mapped"}},
+			},
+			"BotContext": map[string]any{"botId": j.bot.id, "botName": j.bot.name},
+		},
+		"identity": o.identity,
+	}
+	res, err := script.Run(j.program, script.Env{
+		Context: ctx,
+		Globals: map[string]any{"identity": o.identity},
+		Now:     v.env.Clock.Now,
+		Rand:    v.env.IDs.Float64,
+	}, script.Limits{Time: j.bot.scriptTimeLimit()})
+	if err != nil {
+		var se *script.Error
+		if errors.As(err, &se) {
+			o.failure = se.Msg
+		} else {
+			o.failure = "Script error: " + err.Error()
+		}
+		return
+	}
+	o.kind, o.text = "script", res.Text
+	if res.JSON != nil {
+		o.data = map[string]any{"message": res.JSON}
+	}
+}
