@@ -1,0 +1,61 @@
+@luminous
+Feature: Luminous normalises the destination to E.164 with libphonenumber
+  "It's recommended to provide it in +(country code)(phone number) format. If a phone number can't
+  be resolved to any country then, it is by default considered to be from India (+91)." A number
+  that is not valid anywhere is refused with 400 {"message": "Invalid Number"}: nothing is sent, no
+  contact is created and no credit is spent.
+
+  Scenario Outline: <given> is sent to <e164>
+    When I send the Luminous campaign "welcome" to "<given>"
+    Then the response status is 200
+    And recipient "<e164>" of luminous project "demo" has 1 message
+    And Luminous project "demo" has a contact "<e164>"
+
+    Examples:
+      | given              | e164           |
+      | +256751351363      | +256751351363  |
+      | +256 751 351363    | +256751351363  |
+      | 256751351363       | +256751351363  |
+      | 00256751351363     | +256751351363  |
+      | +917428526285      | +917428526285  |
+      | 9876543210         | +919876543210  |
+      | 919876543210       | +919876543210  |
+      | 09876543210        | +919876543210  |
+      | +91 98765-43210    | +919876543210  |
+      | 98765 43210        | +919876543210  |
+      | 9512345678         | +919512345678  |
+      | 4155550100         | +914155550100  |
+      | +1 (415) 555-0100  | +14155550100   |
+      | 442071838750       | +442071838750  |
+
+  Scenario: A known contact written another way is the same contact
+    When I send the Luminous campaign "welcome" to "256 751 351 363"
+    Then the response status is 200
+    And Luminous project "demo" has 1 contact
+    And recipient "+256751351363" of luminous has 1 message
+
+  Scenario Outline: <case> is refused with Invalid Number
+    When I send the Luminous campaign "welcome" to "<given>"
+    Then the response status is 400
+    And the JSON at "message" is "Invalid Number"
+    And no message was delivered
+    And Luminous project "demo" has 1000 credits left
+    And Luminous project "demo" has 1 contact
+
+    Examples:
+      | case                         | given            |
+      | too few digits               | 12345            |
+      | no country code 999          | +9999            |
+      | letters                      | abc              |
+      | a keypad word                | 1800FLOWERS      |
+      | a doubled prefix             | 91+919876543210  |
+      | a Ugandan number cut short   | +25675135136     |
+      | a US number that can't exist | +1 055 555 0100  |
+      | only punctuation             | +-()             |
+
+  Scenario: The refusal names the number in the journal
+    When I send the Luminous campaign "welcome" to "12345"
+    And I send a GET request to "/_sim/requests?vendor=luminous"
+    Then the JSON at "requests.0.status" is 400
+    And the JSON at "requests.0.problems.0.field" is "destination"
+    And the JSON at "requests.0.problems.0.reason" contains "12345"
