@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -264,14 +263,4 @@ func parseTemplateID(raw json.RawMessage) (string, error) {
 func isImageURL(s string) bool {
 	u, err := url.Parse(strings.TrimSpace(s))
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-// sortedLogins is used by tests and the snapshot to list users stably.
-func sortedLogins(users []*user) []string {
-	out := make([]string, len(users))
-	for i, u := range users {
-		out[i] = u.Login
-	}
-	sort.Strings(out)
-	return out
 }

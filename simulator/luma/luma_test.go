@@ -1,0 +1,207 @@
+package luma
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseContacts(t *testing.T) {
+	tests := []struct {
+		name    string
+		raw     string
+		ids     []string
+		all     bool
+		wantErr string
+	}{
+		{"array", `["sam.phyll", "ruth"]`, []string{"sam.phyll", "ruth"}, false, ""},
+		{"comma string with spaces", `"sam@gmail.com, judy@gmail.com"`, []string{"sam@gmail.com", "judy@gmail.com"}, false, ""},
+		{"zero string", `"0"`, nil, true, ""},
+		{"zero in array", `["0"]`, nil, true, ""},
+		{"zero among names", `"ruth, 0"`, []string{"ruth"}, true, ""},
+		{"duplicates in any case", `["ruth", "RUTH", " ruth "]`, []string{"ruth"}, false, ""},
+		{"blank entries skipped", `"a,, ,b"`, []string{"a", "b"}, false, ""},
+		{"comma strings inside an array", `["a, b", "c"]`, []string{"a", "b", "c"}, false, ""},
+		{"empty array", `[]`, nil, false, "at least one"},
+		{"empty string", `""`, nil, false, "at least one"},
+		{"missing", ``, nil, false, "at least one"},
+		{"object", `{"id": "ruth"}`, nil, false, "array of login ids"},
+		{"array of objects", `[{"id": "ruth"}]`, nil, false, "array of login ids"},
+		{"bool", `true`, nil, false, "array of login ids"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ids, all, err := parseContacts(json.RawMessage(tt.raw))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(ids, tt.ids) || all != tt.all {
+				t.Errorf("got %q all=%v, want %q all=%v", ids, all, tt.ids, tt.all)
+			}
+		})
+	}
+}
+
+func TestParseContactsLimit(t *testing.T) {
+	ids := make([]string, MaxContacts+1)
+	for i := range ids {
+		ids[i] = "user" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + strings.Repeat("y", i/26)
+	}
+	raw, _ := json.Marshal(ids)
+	if _, _, err := parseContacts(raw); err == nil || !strings.Contains(err.Error(), "more than 1000") {
+		t.Fatalf("err = %v, want the 1000 limit", err)
+	}
+	raw, _ = json.Marshal(ids[:MaxContacts])
+	if _, _, err := parseContacts(raw); err != nil {
+		t.Fatalf("exactly %d contacts: %v", MaxContacts, err)
+	}
+}
+
+func TestParseRoles(t *testing.T) {
+	tests := []struct {
+		name    string
+		raw     string
+		want    []int
+		wantErr string
+	}{
+		{"missing", ``, nil, ""},
+		{"null", `null`, nil, ""},
+		{"sample's blank", `[""]`, nil, ""},
+		{"string", `"-3"`, []int{-3}, ""},
+		{"comma string", `"-1, -2"`, []int{-1, -2}, ""},
+		{"numbers", `[-5, -4]`, []int{-5, -4}, ""},
+		{"one number", `-1`, []int{-1}, ""},
+		{"space after minus", `"- 1"`, []int{-1}, ""},
+		{"unknown code", `"-9"`, nil, `"-9"`},
+		{"zero", `["0"]`, nil, `"0"`},
+		{"name", `["Analyst"]`, nil, "-3 Analyst"},
+		{"fraction", `[-1.5]`, nil, `"-1.5"`},
+		{"object", `{"a": 1}`, nil, "role codes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseRoles(json.RawMessage(tt.raw))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for _, r := range tt.want {
+				if !got[r] {
+					t.Errorf("role %d missing from %v", r, got)
+				}
+			}
+		})
+	}
+}
+
+func TestParseTemplateID(t *testing.T) {
+	tests := []struct{ raw, want string }{
+		{``, DefaultTemplateID},
+		{`null`, DefaultTemplateID},
+		{`""`, DefaultTemplateID},
+		{`"  "`, DefaultTemplateID},
+		{`"1001"`, "1001"},
+		{`1001`, "1001"},
+		{`-1`, "-1"},
+	}
+	for _, tt := range tests {
+		got, err := parseTemplateID(json.RawMessage(tt.raw))
+		if err != nil || got != tt.want {
+			t.Errorf("parseTemplateID(%s) = %q, %v; want %q", tt.raw, got, err, tt.want)
+		}
+	}
+	if _, err := parseTemplateID(json.RawMessage(`{}`)); err == nil {
+		t.Error("an object template_id was accepted")
+	}
+}
+
+func TestRender(t *testing.T) {
+	card := TemplateFixture{ID: "1002", Type: "card", Title: "Outage: @request.message", Body: "@request.message"}
+	kind, title, text, data := render(card, "TEXT", "Exchange down", "bot-1")
+	if kind != "card" || title != "Outage: Exchange down" || text != "Exchange down" || data["botExternalID"] != "bot-1" {
+		t.Errorf("card rendered as %q %q %q %v", kind, title, text, data)
+	}
+	def := TemplateFixture{ID: DefaultTemplateID, Type: "text", Body: MessageVariable}
+	kind, _, text, data = render(def, "IMAGE", "https://x/y.png", "")
+	if kind != "image" || text != "https://x/y.png" || data["imageUrl"] != "https://x/y.png" {
+		t.Errorf("default template with IMAGE rendered as %q %q %v", kind, text, data)
+	}
+	if _, ok := data["botExternalID"]; ok {
+		t.Error("an empty botExternalID was kept")
+	}
+	kind, _, text, _ = render(TemplateFixture{ID: "7", Type: "text", Body: "A @request.message and @request.message"}, "CARD", "b", "")
+	if kind != "text" || text != "A b and b" {
+		t.Errorf("every occurrence must be replaced and the template type must win: %q %q", kind, text)
+	}
+}
+
+func TestLoadValidates(t *testing.T) {
+	tests := []struct{ name, fixtures, wantErr string }{
+		{"ok", `{"tenants":[{"id":"a","token":"t","users":[{"login":"u","role":-1}],"templates":[{"id":"5","type":"CARD","body":"x"}]}]}`, ""},
+		{"no token", `{"tenants":[{"id":"a"}]}`, "id and token"},
+		{"duplicate tenant", `{"tenants":[{"id":"a","token":"t1"},{"id":"a","token":"t2"}]}`, "defined twice"},
+		{"shared token", `{"tenants":[{"id":"a","token":"t"},{"id":"b","token":"t"}]}`, "already used"},
+		{"bad role", `{"tenants":[{"id":"a","token":"t","users":[{"login":"u","role":3}]}]}`, "role 3"},
+		{"login 0", `{"tenants":[{"id":"a","token":"t","users":[{"login":"0","role":-1}]}]}`, "not a usable login"},
+		{"login with comma", `{"tenants":[{"id":"a","token":"t","users":[{"login":"a,b","role":-1}]}]}`, "not a usable login"},
+		{"duplicate login", `{"tenants":[{"id":"a","token":"t","users":[{"login":"U","role":-1},{"login":"u","role":-2}]}]}`, "defined twice"},
+		{"bad template type", `{"tenants":[{"id":"a","token":"t","templates":[{"id":"1","type":"video"}]}]}`, "type of text"},
+		{"unknown field", `{"tenants":[{"id":"a","token":"t","colour":"red"}]}`, "unknown field"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := New(nil)
+			commit, err := v.Load(json.RawMessage(tt.fixtures))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				commit()
+				tn := v.state.Load().byToken["t"]
+				if tn == nil || tn.Templates["5"].Type != "card" || tn.Templates[DefaultTemplateID].Body != MessageVariable {
+					t.Fatalf("loaded state is wrong: %+v", tn)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestLoadIsAtomicUntilCommit(t *testing.T) {
+	v := New(nil)
+	commit, err := v.Load(json.RawMessage(`{"tenants":[{"id":"a","token":"t"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.state.Load().tenants) != 0 {
+		t.Fatal("Load changed the state before commit")
+	}
+	commit()
+	if len(v.state.Load().tenants) != 1 {
+		t.Fatal("commit did not swap the state in")
+	}
+	if _, err := v.Load(json.RawMessage(`{"tenants":[{"id":"b"}]}`)); err == nil {
+		t.Fatal("a bad dataset was accepted")
+	}
+	if v.state.Load().tenants[0].ID != "a" {
+		t.Fatal("a failed Load changed the state")
+	}
+}
