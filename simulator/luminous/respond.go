@@ -71,6 +71,10 @@ func (v *Vendor) Reject(_ *core.Request, rej core.Rejection) core.Response {
 	message := strings.Join(parts, "; ")
 	status := http.StatusBadRequest
 	switch rej.Kind {
+	case core.RejectMalformedJSON:
+		if strings.HasPrefix(message, "body ") {
+			message = "request " + message
+		}
 	case core.RejectMethodNotAllowed:
 		status = http.StatusMethodNotAllowed
 	case core.RejectTooLarge:
@@ -116,6 +120,9 @@ func describe(kind string, p core.Problem) string {
 		return name + " is required"
 	case "minLength":
 		return name + " is not allowed to be empty"
+	}
+	if strings.Contains(p.Reason, "not nullable") {
+		return name + " must not be null"
 	}
 	return name + " " + p.Reason
 }
