@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/notifysim/notifysim/simulator"
 )
 
 // FuzzLumaNotify drives the Luma route with arbitrary bodies, tokens and content types. Whatever
@@ -29,7 +31,12 @@ func FuzzLumaNotify(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s.body), s.auth, s.ct)
 	}
-	sim := newSim(f, nil)
+	// Strict: an answer outside the spec becomes a 500, which fails the target.
+	sim, err := simulator.New(simulator.Options{Strict: true, Seed: 7})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(sim.Close)
 	f.Fuzz(func(t *testing.T, body []byte, auth, contentType string) {
 		before := sim.Env().Store.Len()
 		rec := do(sim, "POST", "/vsa/public/notifylumauser/message", body, "Authorization", auth, "Content-Type", contentType)
