@@ -1,0 +1,136 @@
+@kore
+Feature: Kore.ai authenticates with a JWT in the auth header
+  The token must be HS256, carry appId = the client id of a JWT app, be signed with that app's
+  client secret, and the app must be linked to the bot in the path. exp and nbf are honoured on
+  the simulator clock when present; jti is required when the app enforces it. Every failure is
+  401 {"errors":[{"msg":"Invalid SDK credentials","code":4002}]}, no job is created, and the
+  request journal (/_sim/requests) says which check failed.
+
+  Scenario Outline: <case> is refused with 401 4002
+    Given I use a Kore token signed <alg> with "<secret>" and claims:
+      """
+      <claims>
+      """
+    When I send a POST request to "/api/public/bot/<bot>/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 401
+    And the JSON at "@this" equals the JSON:
+      """
+      {"errors": [{"msg": "Invalid SDK credentials", "code": 4002}]}
+      """
+    And the Kore bot "<bot>" has 0 jobs
+    When I send a GET request to "/_sim/requests?vendor=kore"
+    Then the JSON at "requests.0.problems.0.field" is "auth"
+    And the JSON at "requests.0.problems.0.reason" contains "<why>"
+
+    Examples:
+      | case                          | alg   | secret          | claims                                            | bot          | why                    |
+      | a token with alg none         | none  |                 | {"appId": "cs-demo-app"}                          | st-demo-bot  | only HS256             |
+      | an RS256 token                | RS256 |                 | {"appId": "cs-demo-app"}                          | st-demo-bot  | only HS256             |
+      | an HS512 token                | HS512 | demo-app-secret | {"appId": "cs-demo-app"}                          | st-demo-bot  | only HS256             |
+      | a wrong signature             | HS256 | not-the-secret  | {"appId": "cs-demo-app"}                          | st-demo-bot  | signature              |
+      | an unknown appId              | HS256 | demo-app-secret | {"appId": "cs-nobody"}                            | st-demo-bot  | cs-nobody              |
+      | appid spelled otherwise       | HS256 | demo-app-secret | {"appid": "cs-demo-app"}                          | st-demo-bot  | exactly appId          |
+      | a numeric appId               | HS256 | demo-app-secret | {"appId": 42}                                     | st-demo-bot  | must be a string       |
+      | a bot the app is not linked to | HS256 | demo-app-secret | {"appId": "cs-demo-app"}                         | st-other-bot | not linked             |
+      | a bot that does not exist     | HS256 | demo-app-secret | {"appId": "cs-demo-app"}                          | st-nope      | does not exist         |
+      | an expired token              | HS256 | demo-app-secret | {"appId": "cs-demo-app", "exp": 946684800}        | st-demo-bot  | expired                |
+      | a token not valid yet         | HS256 | demo-app-secret | {"appId": "cs-demo-app", "nbf": 4102444800}       | st-demo-bot  | not valid yet          |
+      | an exp that is not a number   | HS256 | demo-app-secret | {"appId": "cs-demo-app", "exp": "tomorrow"}       | st-demo-bot  | refused                |
+
+  Scenario Outline: An auth header that is <case> is refused with 401 4002
+    Given I set header "auth" to "<header>"
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 401
+    And the JSON at "errors.0.code" is 4002
+    And the JSON at "errors.0.msg" is "Invalid SDK credentials"
+    And no message was delivered
+
+    Examples:
+      | case                 | header                                  |
+      | not a JWT            | not-a-jwt                               |
+      | a Bearer credential  | Bearer eyJhbGciOiJIUzI1NiJ9.e30.x       |
+      | the client secret    | demo-app-secret                         |
+
+  Scenario: No auth header at all
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 401
+    And the JSON at "errors.0.code" is 4002
+    When I send a GET request to "/_sim/requests?vendor=kore"
+    Then the JSON at "requests.0.problems.0.reason" contains "missing"
+
+  Scenario: The status route needs the same credentials
+    When I send a GET request to "/api/public/bot/st-demo-bot/notify/status/ds-anything"
+    Then the response status is 401
+    And the JSON at "errors.0.msg" is "Invalid SDK credentials"
+
+  Scenario: Authentication comes before the body is looked at
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "fax"
+      """
+    Then the response status is 401
+    And the JSON at "errors.0.code" is 4002
+
+  Scenario: A token with a sub and a future exp is accepted until the simulator clock passes exp
+    Given the clock is frozen at "2030-01-01T00:00:00Z"
+    And I use a Kore token signed HS256 with "demo-app-secret" and claims:
+      """
+      {"sub": "1234567890", "appId": "cs-demo-app", "iat": 1893456000, "exp": 1893459600}
+      """
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 200
+    When the clock advances by "2h"
+    And I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 401
+    And the JSON at "errors.0.code" is 4002
+    And the Kore bot "st-demo-bot" has 1 job
+
+  Scenario: An app that enforces JTI refuses a token without jti and accepts one with it
+    Given the fixtures are:
+      """
+      kore:
+        apps:
+          - { clientId: cs-jti-app, secret: jti-secret, bots: [st-demo-bot], enforceJti: true }
+        bots:
+          - { id: st-demo-bot, channels: [msteams, slack], pace: 0s }
+        users:
+          - { email: alice@example.com, channels: { msteams: "29:alice" } }
+      """
+    And I use a Kore token for app "cs-jti-app" signed with "jti-secret"
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 401
+    And the JSON at "errors.0.code" is 4002
+    When I send a GET request to "/_sim/requests?vendor=kore"
+    Then the JSON at "requests.0.problems.0.reason" contains "enforces JTI"
+    Given I use a Kore token signed HS256 with "jti-secret" and claims:
+      """
+      {"appId": "cs-jti-app", "jti": "b5e3d1c2-0001"}
+      """
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 200
+
+  Scenario: The token minted like notifysim kore token is accepted
+    Given I use a Kore token for app "cs-demo-app" signed with "demo-app-secret"
+    When I send a GET request to "/api/public/bot/st-demo-bot/notify/status/ds-none"
+    Then the response status is 400
