@@ -163,8 +163,9 @@ type state struct {
 
 // Vendor is the simulated Luminous API.
 type Vendor struct {
-	env   *core.Env
-	state atomic.Pointer[state]
+	env     *core.Env
+	state   atomic.Pointer[state]
+	numbers numberCache
 }
 
 // New returns a Luminous simulator with no projects; Load gives it some.

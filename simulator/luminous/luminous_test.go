@@ -2,6 +2,7 @@ package luminous
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -233,3 +234,28 @@ func TestRejectWording(t *testing.T) {
 		})
 	}
 }
+
+func TestNumberCacheAnswersLikeNormalizeAndStaysBounded(t *testing.T) {
+	var c numberCache
+	for i := 0; i < numberCacheSize+10; i++ {
+		raw := "+9198" + strings.Repeat("0", 8-len(itoa(i))) + itoa(i)
+		want, wantErr := NormalizeNumber(raw)
+		for range 2 { // the second answer comes from the cache
+			got, err := c.normalize(raw)
+			if got != want || (err == nil) != (wantErr == nil) {
+				t.Fatalf("normalize(%q) = %q, %v; NormalizeNumber says %q, %v", raw, got, err, want, wantErr)
+			}
+		}
+	}
+	if _, err := c.normalize("12345"); err == nil {
+		t.Fatal("an invalid number passed")
+	}
+	if _, err := c.normalize("12345"); err == nil {
+		t.Fatal("an invalid number passed from the cache")
+	}
+	if len(c.m) > numberCacheSize {
+		t.Fatalf("cache holds %d entries, more than %d", len(c.m), numberCacheSize)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -3,6 +3,7 @@ package luminous
 import (
 	"errors"
 	"strings"
+	"sync"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -39,4 +40,37 @@ func NormalizeNumber(raw string) (string, error) {
 		return phonenumbers.Format(n, phonenumbers.E164), nil
 	}
 	return "", errInvalidNumber
+}
+
+// numberCacheSize bounds the cache of parsed destinations; clients send the same numbers again
+// and again, and libphonenumber's parse is the dearest step of a send.
+const numberCacheSize = 4096
+
+// numberCache remembers NormalizeNumber's answers ("" for an invalid number). When full it starts
+// over, which keeps it bounded without the bookkeeping of an LRU.
+type numberCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (c *numberCache) normalize(raw string) (string, error) {
+	c.mu.Lock()
+	e164, ok := c.m[raw]
+	c.mu.Unlock()
+	if !ok {
+		var err error
+		if e164, err = NormalizeNumber(raw); err != nil {
+			e164 = ""
+		}
+		c.mu.Lock()
+		if c.m == nil || len(c.m) >= numberCacheSize {
+			c.m = make(map[string]string, 64)
+		}
+		c.m[raw] = e164
+		c.mu.Unlock()
+	}
+	if e164 == "" {
+		return "", errInvalidNumber
+	}
+	return e164, nil
 }

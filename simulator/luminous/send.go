@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/notifysim/notifysim/simulator/core"
 )
 
@@ -113,7 +115,7 @@ func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
 		return fail(http.StatusBadRequest, MsgCampaignNotLive, core.Problem{In: "body", Field: "campaignName", Rule: "campaign",
 			Reason: fmt.Sprintf("campaign %q is %s, not Live", c.name, c.status)})
 	}
-	phone, err := NormalizeNumber(body.Destination)
+	phone, err := v.numbers.normalize(body.Destination)
 	if err != nil {
 		return fail(http.StatusBadRequest, MsgInvalidNumber, core.Problem{In: "body", Field: "destination", Rule: "phone",
 			Reason: fmt.Sprintf("%q is not a valid phone number in any country, nor in India (+91)", body.Destination)})
@@ -164,10 +166,7 @@ func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
 	for i, raw := range body.TemplateParams {
 		params[i] = resolveParam(req, i, raw, ct, body.ParamsFallbackValue, v2)
 	}
-	text := placeholder.ReplaceAllStringFunc(tpl.Body, func(m string) string {
-		n, _ := strconv.Atoi(placeholder.FindStringSubmatch(m)[1])
-		return params[n-1]
-	})
+	text := render(tpl.Body, params)
 	data := map[string]any{
 		"campaign": c.name, "template": tpl.Name, "language": tpl.Language, "templateParams": params,
 		"waId": strings.TrimPrefix(phone, "+"), "project": p.id,
@@ -219,13 +218,9 @@ func (v *Vendor) receipts(p *project, id string) {
 // noteIgnoredFields records keys the route does not read, so a client sending v2 keys to v1, or
 // a misspelt key, can find out why they had no effect.
 func (v *Vendor) noteIgnoredFields(req *core.Request, v2 bool) {
-	var keys map[string]json.RawMessage
-	if json.Unmarshal(req.Body, &keys) != nil {
-		return
-	}
 	var unknown []string
-	for k := range keys {
-		switch {
+	gjson.ParseBytes(req.Body).ForEach(func(key, _ gjson.Result) bool {
+		switch k := key.String(); {
 		case contains(v1Fields, k):
 		case contains(v2Fields, k):
 			if !v2 {
@@ -234,7 +229,8 @@ func (v *Vendor) noteIgnoredFields(req *core.Request, v2 bool) {
 		default:
 			unknown = append(unknown, strconv.Quote(k))
 		}
-	}
+		return true
+	})
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
 		req.Note("unknown fields ignored: %s", strings.Join(unknown, ", "))
@@ -381,6 +377,9 @@ func applyAttributes(req *core.Request, p *project, ct *contact, attrs map[strin
 // Name from its name), then from paramsFallbackValue (v2). A param it can't fill is sent as
 // written and the journal says so; anything else is sent as it is.
 func resolveParam(req *core.Request, i int, raw string, ct *contact, fallback map[string]string, v2 bool) string {
+	if !strings.HasPrefix(raw, "$") {
+		return raw
+	}
 	m := attributeParam.FindStringSubmatch(raw)
 	if m == nil {
 		return raw
@@ -415,4 +414,15 @@ func resolveParam(req *core.Request, i int, raw string, ct *contact, fallback ma
 		req.Note("templateParams[%d] %s: the contact has no attribute %s (paramsFallbackValue is read only on /v2); sent as written", i, raw, key)
 	}
 	return raw
+}
+
+// render fills {{n}} with params[n-1]. Load has checked that every n is within params.
+func render(body string, params []string) string {
+	if len(params) == 0 {
+		return body
+	}
+	return placeholder.ReplaceAllStringFunc(body, func(m string) string {
+		n, _ := strconv.Atoi(strings.TrimSpace(m[2 : len(m)-2]))
+		return params[n-1]
+	})
 }
