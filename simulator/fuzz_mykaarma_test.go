@@ -1,0 +1,95 @@
+package simulator_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"testing"
+)
+
+// refuseTransport fails every callback at once: fuzzed bodies name arbitrary callback URLs, and
+// the fuzzer must not reach out to them.
+type refuseTransport struct{}
+
+func (refuseTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	return nil, errors.New("callbacks are disabled while fuzzing")
+}
+
+// FuzzMyKaarmaNotify drives the myKaarma notify route with arbitrary bodies, Authorization
+// headers, content types and path users. Whatever comes in, the answer is below 500 and in the
+// vendor's shape, and a refused request delivers nothing.
+func FuzzMyKaarmaNotify(f *testing.F) {
+	const demo = "Basic bWstZGVtbzptay1kZW1vLXNlY3JldA==" // mk-demo:mk-demo-secret
+	seeds := []struct{ body, auth, ct, user string }{
+		{`{"messageAttributes": {"body": "hello"}}`, demo, "application/json", "DEFAULT"},
+		{`{"messageAttributes": {"body": "string", "type": "DRAFT", "protocol": "TEXT", "purpose": "F", "isManual": true, "draftAttributes": {"draftStatus": "SCHEDULED"}, "attachments": [{"fileURL": "string"}]}, "notificationAttributes": {"internalSubscribersNotifierPop": true, "externalSubscribersNotifierPop": true, "threadOwnerNotifierPop": true, "sendPhoneNotification": true, "additionalNotifierNotificationDAUUIDs": ["string"], "notificationButtons": [{}], "bodyTagsForSpecialRendering": {}}, "messageSendingAttributesLite": {"delay": 0, "sendSynchronously": true, "callBackUrl": "string", "callBackMetadata": {}}}`, demo, "application/json", "default"},
+		{`{"messageAttributes": {"body": "x"}, "messageSendingAttributesLite": {"delay": 2147483647, "callbackURL": "http://127.0.0.1:1/x"}}`, demo, "application/json", "0b1d6a4e-0000-4000-8000-0000000000a2"},
+		{`{"messageAttributes": {"body": "x"}, "messageSendingAttributesLite": {"delay": -5}}`, demo, "application/json", "nobody"},
+		{`{"messageAttributes": {"body": ""}}`, demo, "application/json", "DEFAULT"},
+		{`{"messageAttributes": null}`, demo, "application/json", "DEFAULT"},
+		{`null`, demo, "application/json", "DEFAULT"},
+		{``, demo, "", "DEFAULT"},
+		{`{"messageAttributes": {"body": 1, "type": "X", "tags": [null]}}`, demo, "application/json", "DEFAULT"},
+		{`{"messageAttributes": {"body": "x", "metaData": {"a": []}}, "notificationAttributes": {"bodyTagsForSpecialRendering": {"A": 1}}}`, demo, "application/json", "DEFAULT"},
+		{`{"messageAttributes":`, demo, "application/json", "DEFAULT"},
+		{`[]`, demo, "application/json; charset=utf-8", "DEFAULT"},
+		{`{}`, demo, "text/plain", "DEFAULT"},
+		{`{}`, "Basic bWstbm9zY29wZTptay1ub3Njb3BlLXNlY3JldA==", "application/json", "DEFAULT"},
+		{`{}`, "Basic %%%", "application/json", "DEFAULT"},
+		{`{}`, "Bearer x", "application/json", "DEFAULT"},
+		{`{}`, "", "application/json", "DEFAULT"},
+		{"\x00\xff", "Basic \x00", "application/json", "%00"},
+		{`{"messageAttributes": {"body":""}}`, demo, "application/json", "."}, // found by the fuzzer: a redirect, not a vendor answer
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s.body), s.auth, s.ct, s.user)
+	}
+	sim := newSim(f, nil)
+	sim.Env().Callbacks.Client = &http.Client{Transport: refuseTransport{}}
+	f.Fuzz(func(t *testing.T, body []byte, auth, contentType, user string) {
+		before := sim.Env().Store.Len()
+		path := "/communications/department/0b1d6a4e-0000-4000-8000-000000000001/user/" + user + "/notify"
+		req := []string{"Authorization", auth, "Content-Type", contentType}
+		rec := do(sim, "POST", "/communications/department/0b1d6a4e-0000-4000-8000-000000000001/user/DEFAULT/notify", body, req...)
+		if validPathSegment(user) {
+			rec = do(sim, "POST", path, body, req...)
+		}
+		if rec.Code >= 500 {
+			t.Fatalf("status %d for body %q: %s", rec.Code, body, rec.Body)
+		}
+		if rec.Code == http.StatusNotFound {
+			return // the user made the path unroutable
+		}
+		var out struct {
+			Status string `json:"status"`
+			Errors []struct {
+				ErrorCode string `json:"errorCode"`
+			} `json:"errors"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatalf("status %d answered outside the vendor's shape: %s", rec.Code, rec.Body)
+		}
+		switch {
+		case rec.Code == http.StatusOK && out.Status != "SUCCESS":
+			t.Fatalf("200 without SUCCESS: %s", rec.Body)
+		case rec.Code >= 400 && (len(out.Errors) == 0 || out.Errors[0].ErrorCode == ""):
+			t.Fatalf("a %d names no error code: %s", rec.Code, rec.Body)
+		case rec.Code >= 400 && sim.Env().Store.Len() != before:
+			t.Fatalf("a refused request (%d) delivered messages", rec.Code)
+		}
+	})
+}
+
+// validPathSegment keeps fuzzed users that httptest.NewRequest can put in a URL and the router
+// keeps as they are ("." and ".." are cleaned away with a redirect before any vendor sees them).
+func validPathSegment(s string) bool {
+	if s == "" || s == "." || s == ".." {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c <= ' ' || c >= 0x7f || c == '/' || c == '?' || c == '#' || c == '%' {
+			return false
+		}
+	}
+	return true
+}
