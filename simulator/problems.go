@@ -17,8 +17,9 @@ import (
 func problemsFrom(err error) (problems []core.Problem, mediaType bool) {
 	var visit func(err error, in, field string)
 	visit = func(err error, in, field string) {
-		var multi openapi3.MultiError
-		if errors.As(err, &multi) {
+		// Only a MultiError at this level: errors.As would also find one inside a RequestError
+		// and skip it, losing where the problems are ("body") and which parameter they concern.
+		if multi, ok := err.(openapi3.MultiError); ok {
 			for _, e := range multi {
 				visit(e, in, field)
 			}
@@ -64,6 +65,15 @@ func problemsFrom(err error) (problems []core.Problem, mediaType bool) {
 		}
 		var parseErr *openapi3filter.ParseError
 		if errors.As(err, &parseErr) {
+			if in != "" && in != "body" {
+				// A parameter that does not parse as its schema's type: name the type, not a body.
+				reason := "is not valid: " + parseErr.Error()
+				if typ, ok := strings.CutPrefix(parseErr.Reason, "an invalid "); ok && parseErr.Value != nil {
+					reason = "must be " + article(typ) + ", got " + fmt.Sprintf("%q", fmt.Sprint(parseErr.Value))
+				}
+				problems = append(problems, core.Problem{In: in, Field: field, Rule: "type", Reason: reason})
+				return
+			}
 			problems = append(problems, core.Problem{In: in, Field: field, Rule: "json", Reason: "body could not be parsed: " + parseErr.Error()})
 			return
 		}

@@ -76,7 +76,11 @@ type Simulator struct {
 
 // New builds a simulator: it loads and validates every embedded spec, binds each operation to
 // its handler by operationId (failing on a mismatch either way) and loads the dataset.
-func New(opts Options) (*Simulator, error) {
+func New(opts Options) (*Simulator, error) { return build(opts, vendorsFor, loadSpec) }
+
+// build is New with the vendors and their specs supplied, so a test can bind a fake vendor to a
+// small spec and check the server around it.
+func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name string) (*openapi3.T, error)) (*Simulator, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
@@ -113,11 +117,11 @@ func New(opts Options) (*Simulator, error) {
 		ctx:     ctx,
 		cancel:  cancel,
 	}
-	s.vendors = append(vendorsFor(env), admin.New(s.control()))
+	s.vendors = append(vendors(env), admin.New(s.control()))
 	for _, v := range s.vendors {
 		s.byName[v.Name()] = v
 	}
-	if err := s.buildRouter(); err != nil {
+	if err := s.buildRouter(spec); err != nil {
 		cancel()
 		return nil, err
 	}
@@ -164,44 +168,17 @@ func loadSpec(name string) (*openapi3.T, error) {
 	return doc, nil
 }
 
-func (s *Simulator) buildRouter() error {
+func (s *Simulator) buildRouter(spec func(name string) (*openapi3.T, error)) error {
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)
 	var problems []string
 	for _, v := range s.vendors {
-		doc, err := loadSpec(v.Name())
+		doc, err := spec(v.Name())
 		if err != nil {
 			return err
 		}
 		s.specs[v.Name()] = doc
-		handlers := v.Handlers()
-		bound := map[string]bool{}
-		for _, path := range doc.Paths.InMatchingOrder() {
-			item := doc.Paths.Value(path)
-			ops := item.Operations()
-			methods := make([]string, 0, len(ops))
-			for m := range ops {
-				methods = append(methods, m)
-			}
-			sort.Strings(methods)
-			for _, method := range methods {
-				op := ops[method]
-				h, ok := handlers[op.OperationID]
-				if !ok {
-					problems = append(problems, fmt.Sprintf("%s: operation %q (%s %s) has no handler", v.Name(), op.OperationID, method, path))
-					continue
-				}
-				bound[op.OperationID] = true
-				route := &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
-				r.Methods(method).Path(path).Handler(s.operation(v, route, h))
-			}
-			r.Path(path).Handler(s.methodNotAllowed(v, path, methods))
-		}
-		for id := range handlers {
-			if !bound[id] {
-				problems = append(problems, fmt.Sprintf("%s: handler %q has no operation in openapi/%s.yaml", v.Name(), id, v.Name()))
-			}
-		}
+		problems = append(problems, s.bind(r, v, doc)...)
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems)
@@ -209,6 +186,40 @@ func (s *Simulator) buildRouter() error {
 	}
 	s.router = r
 	return nil
+}
+
+// bind registers every operation of doc on r, served by v's handler of the same operationId, and
+// returns each operation without a handler and each handler without an operation.
+func (s *Simulator) bind(r *mux.Router, v core.Vendor, doc *openapi3.T) (problems []string) {
+	handlers := v.Handlers()
+	bound := map[string]bool{}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		ops := item.Operations()
+		methods := make([]string, 0, len(ops))
+		for m := range ops {
+			methods = append(methods, m)
+		}
+		sort.Strings(methods)
+		for _, method := range methods {
+			op := ops[method]
+			h, ok := handlers[op.OperationID]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s: operation %q (%s %s) has no handler", v.Name(), op.OperationID, method, path))
+				continue
+			}
+			bound[op.OperationID] = true
+			route := &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
+			r.Methods(method).Path(path).Handler(s.operation(v, route, h))
+		}
+		r.Path(path).Handler(s.methodNotAllowed(v, path, methods))
+	}
+	for id := range handlers {
+		if !bound[id] {
+			problems = append(problems, fmt.Sprintf("%s: handler %q has no operation in openapi/%s.yaml", v.Name(), id, v.Name()))
+		}
+	}
+	return problems
 }
 
 // ServeHTTP serves every vendor route and the admin API.

@@ -78,6 +78,9 @@ func (m Message) Clone() Message {
 			c.Data[k] = v
 		}
 	}
+	if m.Payload != nil {
+		c.Payload = append(json.RawMessage(nil), m.Payload...)
+	}
 	if m.DeliverAt != nil {
 		t := *m.DeliverAt
 		c.DeliverAt = &t

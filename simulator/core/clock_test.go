@@ -1,0 +1,285 @@
+package core
+
+import (
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+)
+
+// frozenClock returns a clock frozen at t0.
+func frozenClock(t *testing.T) *Clock {
+	t.Helper()
+	c := NewClock()
+	c.Reset(t0)
+	if !c.Frozen() || !c.Now().Equal(t0) {
+		t.Fatalf("Reset(t0): frozen %v, now %v", c.Frozen(), c.Now())
+	}
+	return c
+}
+
+// firings records which timers ran and what the clock said when they did.
+type firings struct {
+	mu   sync.Mutex
+	runs []string
+	at   []time.Duration // clock minus t0
+}
+
+func (f *firings) record(c *Clock, name string) func() {
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.runs = append(f.runs, name)
+		f.at = append(f.at, c.Now().Sub(t0))
+	}
+}
+
+func (f *firings) get() ([]string, []time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string{}, f.runs...), append([]time.Duration{}, f.at...)
+}
+
+func waitClosed(t *testing.T, c <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-c:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s did not happen within 5s", what)
+	}
+}
+
+func TestClockFrozenSetAdvance(t *testing.T) {
+	c := NewClock()
+	if c.Frozen() {
+		t.Fatal("a new clock is frozen")
+	}
+	c.Freeze()
+	first := c.Now()
+	if !c.Frozen() || !c.Now().Equal(first) {
+		t.Fatal("a frozen clock moved on its own")
+	}
+	c.Freeze() // idempotent: does not move the clock
+	if !c.Now().Equal(first) {
+		t.Fatal("a second Freeze moved the clock")
+	}
+
+	steps := []struct {
+		name string
+		do   func()
+		want time.Time
+	}{
+		{"Set forwards", func() { c.Set(t0) }, t0},
+		{"Advance", func() { c.Advance(90 * time.Second) }, t0.Add(90 * time.Second)},
+		{"Set backwards", func() { c.Set(t0.Add(-time.Hour)) }, t0.Add(-time.Hour)},
+		{"Advance zero", func() { c.Advance(0) }, t0.Add(-time.Hour)},
+	}
+	for _, s := range steps {
+		s.do()
+		if got := c.Now(); !got.Equal(s.want) {
+			t.Errorf("%s: Now = %v, want %v", s.name, got, s.want)
+		}
+	}
+}
+
+func TestClockAdvanceRunsTimersInOrderAtTheirDeadlines(t *testing.T) {
+	c := frozenClock(t)
+	var f firings
+	c.AfterFunc(3*time.Second, f.record(c, "c"))
+	c.AfterFunc(1*time.Second, f.record(c, "a"))
+	c.AfterFunc(2*time.Second, f.record(c, "b1"))
+	c.AfterFunc(2*time.Second, f.record(c, "b2")) // same deadline: creation order
+	c.AfterFunc(1*time.Minute, f.record(c, "later"))
+	// A timer that schedules the next step sees it run within the same advance.
+	c.AfterFunc(4*time.Second, func() {
+		f.record(c, "step1")()
+		c.AfterFunc(time.Second, func() {
+			f.record(c, "step2")()
+			c.AfterFunc(time.Hour, f.record(c, "step3 is beyond the advance"))
+		})
+	})
+	if n := c.Pending(); n != 6 {
+		t.Fatalf("Pending = %d, want 6", n)
+	}
+
+	c.Advance(10 * time.Second)
+
+	runs, at := f.get()
+	wantRuns := []string{"a", "b1", "b2", "c", "step1", "step2"}
+	wantAt := []time.Duration{1 * time.Second, 2 * time.Second, 2 * time.Second, 3 * time.Second, 4 * time.Second, 5 * time.Second}
+	if !reflect.DeepEqual(runs, wantRuns) {
+		t.Errorf("ran %v, want %v", runs, wantRuns)
+	}
+	if !reflect.DeepEqual(at, wantAt) {
+		t.Errorf("clock seen by timers %v, want %v", at, wantAt)
+	}
+	if got := c.Now(); !got.Equal(t0.Add(10 * time.Second)) {
+		t.Errorf("after Advance Now = %v, want t0+10s", got)
+	}
+	if n := c.Pending(); n != 2 {
+		t.Errorf("Pending = %d, want 2 (later, step3)", n)
+	}
+
+	// Set forwards runs what falls due too.
+	c.Set(t0.Add(2 * time.Minute))
+	runs, at = f.get()
+	if runs[len(runs)-1] != "later" || at[len(at)-1] != time.Minute {
+		t.Errorf("after Set: last run %q at %v, want later at 1m", runs[len(runs)-1], at[len(at)-1])
+	}
+	if n := c.Pending(); n != 1 {
+		t.Errorf("Pending = %d, want 1", n)
+	}
+}
+
+func TestClockSetBackwardsDoesNotRunTimers(t *testing.T) {
+	c := frozenClock(t)
+	var f firings
+	c.AfterFunc(time.Minute, f.record(c, "x"))
+	c.Set(t0.Add(-time.Hour))
+	c.Advance(59 * time.Minute) // t0-1m: still before the deadline
+	if runs, _ := f.get(); len(runs) != 0 {
+		t.Fatalf("ran %v before the deadline", runs)
+	}
+	c.Advance(2 * time.Minute)
+	if runs, at := f.get(); !reflect.DeepEqual(runs, []string{"x"}) || at[0] != time.Minute {
+		t.Errorf("ran %v at %v, want x at 1m", runs, at)
+	}
+}
+
+func TestClockStop(t *testing.T) {
+	c := frozenClock(t)
+	var f firings
+	keep := c.AfterFunc(time.Second, f.record(c, "keep"))
+	drop := c.AfterFunc(time.Second, f.record(c, "drop"))
+	if !drop.Stop() {
+		t.Error("Stop of a pending timer returned false")
+	}
+	if drop.Stop() {
+		t.Error("second Stop returned true")
+	}
+	if n := c.Pending(); n != 1 {
+		t.Errorf("Pending = %d after Stop, want 1", n)
+	}
+	c.Advance(time.Second)
+	if runs, _ := f.get(); !reflect.DeepEqual(runs, []string{"keep"}) {
+		t.Errorf("ran %v, want [keep]", runs)
+	}
+	if keep.Stop() {
+		t.Error("Stop of a fired timer returned true")
+	}
+}
+
+func TestClockResetDropsTimers(t *testing.T) {
+	c := frozenClock(t)
+	var f firings
+	tm := c.AfterFunc(time.Second, f.record(c, "x"))
+	start := t0.Add(24 * time.Hour)
+	c.Reset(start)
+	if n := c.Pending(); n != 0 {
+		t.Errorf("Pending = %d after Reset", n)
+	}
+	if !c.Frozen() || !c.Now().Equal(start) {
+		t.Errorf("after Reset(start): frozen %v now %v", c.Frozen(), c.Now())
+	}
+	if tm.Stop() {
+		t.Error("Stop of a timer dropped by Reset returned true")
+	}
+	c.Advance(time.Hour)
+	if runs, _ := f.get(); len(runs) != 0 {
+		t.Errorf("a dropped timer ran: %v", runs)
+	}
+
+	c.Reset(time.Time{})
+	if c.Frozen() {
+		t.Error("Reset(zero) left the clock frozen")
+	}
+	if wall := time.Now(); c.Now().Before(wall.Add(-time.Hour)) || c.Now().After(wall.Add(time.Hour)) {
+		t.Errorf("Reset(zero) clock reads %v, wall clock %v", c.Now(), wall)
+	}
+}
+
+func TestClockResume(t *testing.T) {
+	c := frozenClock(t) // t0 is in the past: resuming must not jump to wall time
+	c.Resume()
+	if c.Frozen() {
+		t.Fatal("still frozen after Resume")
+	}
+	now := c.Now()
+	if now.Before(t0) || now.After(t0.Add(time.Hour)) {
+		t.Errorf("after Resume Now = %v, want t0 plus the little wall time since", now)
+	}
+	// A running clock still moves with Set and Advance.
+	c.Advance(time.Hour)
+	if c.Now().Before(t0.Add(time.Hour)) {
+		t.Errorf("Advance on a running clock: Now = %v", c.Now())
+	}
+	c.Set(t0.Add(-time.Hour))
+	if got := c.Now(); got.Before(t0.Add(-time.Hour)) || !got.Before(t0) {
+		t.Errorf("Set backwards on a running clock: Now = %v", got)
+	}
+}
+
+func TestClockAfterFuncDueNowRunsWithoutAdvance(t *testing.T) {
+	for _, d := range []time.Duration{0, -time.Second} {
+		c := frozenClock(t)
+		done := make(chan struct{})
+		c.AfterFunc(d, func() { close(done) })
+		waitClosed(t, done, "AfterFunc(due now) on a frozen clock")
+		if !c.Now().Equal(t0) {
+			t.Errorf("running a due timer moved the frozen clock to %v", c.Now())
+		}
+	}
+}
+
+func TestClockRunningTimerFiresByWallTime(t *testing.T) {
+	c := NewClock()
+	var f firings
+	done := make(chan struct{})
+	c.AfterFunc(time.Hour, f.record(c, "far future"))
+	c.AfterFunc(5*time.Millisecond, func() { close(done) })
+	waitClosed(t, done, "a timer on a running clock")
+	if runs, _ := f.get(); len(runs) != 0 {
+		t.Errorf("a far-future timer ran: %v", runs)
+	}
+	if n := c.Pending(); n != 1 {
+		t.Errorf("Pending = %d, want 1", n)
+	}
+}
+
+func TestClockResumeRunsOverdueTimers(t *testing.T) {
+	c := frozenClock(t)
+	done := make(chan struct{})
+	c.AfterFunc(time.Millisecond, func() { close(done) })
+	// Frozen: it waits for an Advance. Resume lets wall time carry the clock past it.
+	c.Resume()
+	waitClosed(t, done, "a timer after Resume")
+}
+
+func TestClockConcurrentUse(t *testing.T) {
+	c := frozenClock(t)
+	var mu sync.Mutex
+	ran := 0
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 25; i++ {
+				c.AfterFunc(time.Duration(i)*time.Millisecond+time.Millisecond, func() {
+					mu.Lock()
+					ran++
+					mu.Unlock()
+				})
+				c.Now()
+				c.Pending()
+			}
+		}()
+	}
+	wg.Wait()
+	c.Advance(time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	if ran != 100 {
+		t.Errorf("ran %d timers, want 100", ran)
+	}
+}
