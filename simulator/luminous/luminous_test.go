@@ -83,6 +83,9 @@ func TestCheckPublicURL(t *testing.T) {
 		{"https://u:p@example.com/a.pdf", "credentials"},
 		{"http://[::1", "not a URL"},
 		{"", "empty"},
+		{"http://" + strings.Repeat("a.", 200) + "com/x", "at most 253"},
+		{"http://a..com/x", "not a valid domain name"},
+		{"http://" + strings.Repeat("a", 64) + ".com/x", "not a valid domain name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
@@ -259,3 +262,16 @@ func TestNumberCacheAnswersLikeNormalizeAndStaysBounded(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestNameListIsBounded(t *testing.T) {
+	names := make([]string, 50)
+	for i := range names {
+		names[i] = itoa(i)
+	}
+	if got := nameList(names[:3]); got != "0, 1, 2" {
+		t.Fatalf("nameList = %q", got)
+	}
+	if got := nameList(names); !strings.HasSuffix(got, "19 and 30 more") {
+		t.Fatalf("nameList of 50 = %q, want the first 20 and a count", got)
+	}
+}

@@ -42,7 +42,15 @@ func checkPublicURL(raw string) string {
 	case strings.HasSuffix(host, ".local") || strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".lan") || strings.HasSuffix(host, ".home.arpa"):
 		return fmt.Sprintf("media.url %q has a local-network host name %q, which is not publicly accessible", s, host)
 	}
+	if len(host) > 253 {
+		return fmt.Sprintf("media.url has a host name of %d characters; a domain name has at most 253", len(host))
+	}
 	labels := strings.Split(host, ".")
+	for _, l := range labels {
+		if len(l) == 0 || len(l) > 63 {
+			return fmt.Sprintf("media.url %q has host %q, which is not a valid domain name", s, host)
+		}
+	}
 	if tld := labels[len(labels)-1]; tld == "" || strings.Trim(tld, "0123456789") == "" || strings.HasPrefix(tld, "0x") {
 		// A numeric last label is an IP address in a form netip does not read (127.1, 0x7f.1);
 		// no real domain ends that way.

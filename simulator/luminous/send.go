@@ -233,7 +233,7 @@ func (v *Vendor) noteIgnoredFields(req *core.Request, v2 bool) {
 	})
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		req.Note("unknown fields ignored: %s", strings.Join(unknown, ", "))
+		req.Note("unknown fields ignored: %s", nameList(unknown))
 	}
 }
 
@@ -354,7 +354,7 @@ func applyTags(req *core.Request, p *project, ct *contact, tags []string) {
 		ignored = append(ignored, strconv.Quote(t))
 	}
 	if len(ignored) > 0 {
-		req.Note("tags ignored, not tags of project %s: %s", p.id, strings.Join(ignored, ", "))
+		req.Note("tags ignored, not tags of project %s: %s", p.id, nameList(ignored))
 	}
 }
 
@@ -369,7 +369,7 @@ func applyAttributes(req *core.Request, p *project, ct *contact, attrs map[strin
 	}
 	if len(ignored) > 0 {
 		sort.Strings(ignored)
-		req.Note("attributes ignored, not attributes of project %s: %s", p.id, strings.Join(ignored, ", "))
+		req.Note("attributes ignored, not attributes of project %s: %s", p.id, nameList(ignored))
 	}
 }
 
@@ -425,4 +425,15 @@ func render(body string, params []string) string {
 		n, _ := strconv.Atoi(strings.TrimSpace(m[2 : len(m)-2]))
 		return params[n-1]
 	})
+}
+
+// maxNamesInNote bounds a note's list: the journal keeps 10,000 entries, and a body can name
+// tens of thousands of unknown keys.
+const maxNamesInNote = 20
+
+func nameList(names []string) string {
+	if len(names) <= maxNamesInNote {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:maxNamesInNote], ", "), len(names)-maxNamesInNote)
 }
