@@ -18,6 +18,14 @@ import (
 )
 
 func serve(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serveContext(ctx, args, stdout, stderr, nil)
+}
+
+// serveContext runs the sandbox until ctx ends (serve ends it on SIGINT or SIGTERM). ready, when
+// not nil, is called with the base URL once the listener accepts connections.
+func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(url string)) int {
 	fs := newFlags("serve", "notifysim serve - run the sandbox", stderr)
 	addr := fs.String("addr", "127.0.0.1:4545", "address to listen on")
 	fixturesFile := fs.String("fixtures", "", "dataset file (YAML or JSON) to load instead of the demo dataset")
@@ -60,14 +68,15 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
 	logger.Info("notifysim is up", "url", url, "admin", url+"/_sim/messages", "events", url+"/_sim/events",
 		"startup_ms", float64(time.Since(start).Microseconds())/1000)
 	fmt.Fprintf(stdout, "notifysim %s listening on %s\n", version, url)
+	if ready != nil {
+		ready(url)
+	}
 	select {
 	case err := <-errc:
 		fmt.Fprintln(stderr, "notifysim serve:", err)
