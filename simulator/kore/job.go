@@ -59,8 +59,11 @@ type job struct {
 	compileErr error
 	identities []string
 	requestID  string
-	payload    json.RawMessage
-	created    time.Time
+	// payloadHead is the notify body up to the identities, already encoded: each message's
+	// payload is the body narrowed to its own identity, so a 1,000-identity job does not keep
+	// (and every event does not copy) the whole list 1,000 times.
+	payloadHead []byte
+	created     time.Time
 
 	// next is touched only by step, and steps run one at a time on the clock.
 	next int
@@ -207,10 +210,14 @@ func (v *Vendor) step(j *job) {
 			msgs = append(msgs, core.Message{
 				ID: l.MessagestoreID, Vendor: "kore", Tenant: j.bot.id, Channel: j.channel, Kind: o.kind,
 				Recipient: core.Recipient{ID: o.user.email, Name: o.user.name, Address: o.channelID},
-				Body:      o.text, Data: data, Payload: j.payload, RequestID: j.requestID,
+				Body:      o.text, Data: data, Payload: j.payloadFor(o.identity), RequestID: j.requestID,
 			})
 		}
 		logs[i] = l
+	}
+	// Scripts take time; a reset during them must not deliver into the new dataset's inboxes.
+	if v.state.Load() != j.st {
+		return
 	}
 	// Messages land before the log says SUCCESS, so a client that sees SUCCESS finds the message.
 	if len(msgs) > 0 {
@@ -230,6 +237,13 @@ func (v *Vendor) step(j *job) {
 	if !done {
 		v.env.Clock.AfterFunc(j.bot.pace, func() { v.step(j) })
 	}
+}
+
+func (j *job) payloadFor(identity string) json.RawMessage {
+	id, _ := json.Marshal(identity)
+	out := make([]byte, 0, len(j.payloadHead)+len(id)+2)
+	out = append(append(append(out, j.payloadHead...), id...), ']', '}')
+	return out
 }
 
 func finalStatus(logs []statusLog) string {

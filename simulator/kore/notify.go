@@ -68,7 +68,7 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	j := &job{
 		id: "ds-" + v.env.IDs.UUID(), st: st, bot: c.bot, createdBy: c.app.owner, channel: body.Channel,
 		msgType: body.Message.Type, val: body.Message.Val, identities: identities, requestID: req.ID,
-		payload: req.Body, created: now, status: JobInProgress, lMod: now,
+		payloadHead: payloadHead(body), created: now, status: JobInProgress, lMod: now,
 	}
 	if j.msgType == "script" {
 		j.program, j.compileErr = script.Compile(j.val)
@@ -92,6 +92,16 @@ func (v *Vendor) status(req *core.Request) core.Response {
 			Reason: fmt.Sprintf("no proactive notification request %q on bot %s", id, c.bot.id)}})
 	}
 	return core.JSON(http.StatusOK, j.view(true))
+}
+
+// payloadHead encodes the body without its identities, open where the identity list goes.
+func payloadHead(b notifyRequest) []byte {
+	head, _ := json.Marshal(struct {
+		Channel          string `json:"channel"`
+		UserIdentityType string `json:"userIdentityType"`
+		Message          any    `json:"message"`
+	}{b.Channel, b.UserIdentityType, b.Message})
+	return append(head[:len(head)-1], `,"identities":[`...)
 }
 
 func enabledList(b *bot) string {
