@@ -17,8 +17,8 @@ import (
 func problemsFrom(err error) (problems []core.Problem, mediaType bool) {
 	var visit func(err error, in, field string)
 	visit = func(err error, in, field string) {
-		// Only a MultiError at this level: errors.As would also find one inside a RequestError
-		// and skip it, losing where the problems are ("body") and which parameter they concern.
+		// A MultiError at this level first; one inside a RequestError only after the RequestError
+		// has said where the problems are ("body", a parameter), which errors.As would skip.
 		if multi, ok := err.(openapi3.MultiError); ok {
 			for _, e := range multi {
 				visit(e, in, field)
@@ -52,6 +52,14 @@ func problemsFrom(err error) (problems []core.Problem, mediaType bool) {
 				return
 			}
 			visit(reqErr.Err, in, field)
+			return
+		}
+		// Deeper MultiErrors (the branches of an allOf inside a SchemaError) name the real cause.
+		var multi openapi3.MultiError
+		if errors.As(err, &multi) {
+			for _, e := range multi {
+				visit(e, in, field)
+			}
 			return
 		}
 		var schemaErr *openapi3.SchemaError

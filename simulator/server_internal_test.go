@@ -48,6 +48,10 @@ paths:
                         - type: string
                 kind: {type: string, enum: [TEXT, IMAGE, CARD]}
                 count: {type: integer}
+                theme:
+                  description: a theme
+                  allOf:
+                    - {type: string, enum: [PRIMARY, SECONDARY]}
       responses:
         "200":
           description: sent
@@ -303,6 +307,11 @@ func TestValidationProblems(t *testing.T) {
 			name: "anyOf uses the schema's description", body: `{"kind":"TEXT","recipients":{"contacts":7}}`,
 			wantStatus: 400, wantKind: core.RejectInvalid,
 			want: []core.Problem{{In: "body", Field: "recipients.contacts", Rule: "anyOf", Reason: "must be an array of ids or a comma-separated string"}},
+		},
+		{
+			name: "allOf names the failing branch's rule", body: `{"kind":"TEXT","recipients":{"contacts":"a"},"theme":"PINK"}`,
+			wantStatus: 400, wantKind: core.RejectInvalid,
+			want: []core.Problem{{In: "body", Field: "theme", Rule: "enum", Reason: `must be one of PRIMARY, SECONDARY, got "PINK"`}},
 		},
 		{
 			name: "several problems are all reported", body: `{"kind":"VIDEO"}`,

@@ -76,6 +76,8 @@ func TestRun(t *testing.T) {
 			wantStderr: []string{"notifysim serve:", "missing.yaml", "no such file"}},
 		{name: "serve with a bad --journal-cap", args: []string{"serve", "--journal-cap", "many"}, wantCode: 2,
 			wantStderr: []string{"invalid value", "journal-cap"}},
+		{name: "verify with an --output it can't create", args: []string{"verify", "--output", filepath.Join(t.TempDir(), "no", "such", "dir", "r.xml")}, wantCode: 2,
+			wantStderr: []string{"notifysim verify:", "no such file"}},
 		{name: "verify --help", args: []string{"verify", "--help"}, wantCode: 0, wantStderr: []string{"--target", "[NOTIFYSIM_TARGET]"}},
 	}
 	for _, tc := range tests {
