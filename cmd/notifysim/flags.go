@@ -19,14 +19,21 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
 				def = fmt.Sprintf(" (default %s)", f.DefValue)
 			}
-			fmt.Fprintf(stderr, "  --%s  [%s]\n      %s%s\n", f.Name, envName(f.Name), f.Usage, def)
+			fmt.Fprintf(stderr, "  --%s  [%s]\n      %s%s\n", f.Name, envName(fs.Name(), f.Name), f.Usage, def)
 		})
 	}
 	return fs
 }
 
-func envName(flagName string) string {
-	return "NOTIFYSIM_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+// envName is the variable for a flag: NOTIFYSIM_<FLAG> for the top-level commands, and
+// NOTIFYSIM_<GROUP>_<FLAG> for grouped ones ("kore token" --client-id is
+// NOTIFYSIM_KORE_CLIENT_ID), so a vendor helper's generic flag names can't collide with serve's.
+func envName(command, flagName string) string {
+	prefix := "NOTIFYSIM_"
+	if group, _, ok := strings.Cut(command, " "); ok {
+		prefix += strings.ToUpper(group) + "_"
+	}
+	return prefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
 // parse reads NOTIFYSIM_* variables for flags not given on the command line, then the command
@@ -42,9 +49,9 @@ func parse(fs *flag.FlagSet, args []string) error {
 		if given[f.Name] || err != nil {
 			return
 		}
-		if v, ok := os.LookupEnv(envName(f.Name)); ok {
+		if v, ok := os.LookupEnv(envName(fs.Name(), f.Name)); ok {
 			if e := fs.Set(f.Name, v); e != nil {
-				err = fmt.Errorf("%s=%q: %v", envName(f.Name), v, e)
+				err = fmt.Errorf("%s=%q: %v", envName(fs.Name(), f.Name), v, e)
 			}
 		}
 	})

@@ -108,11 +108,14 @@ func TestRun(t *testing.T) {
 }
 
 func TestEnvName(t *testing.T) {
-	for flagName, want := range map[string]string{
-		"addr": "NOTIFYSIM_ADDR", "journal-cap": "NOTIFYSIM_JOURNAL_CAP", "log-format": "NOTIFYSIM_LOG_FORMAT",
+	for _, tc := range []struct{ command, flag, want string }{
+		{"serve", "addr", "NOTIFYSIM_ADDR"},
+		{"serve", "journal-cap", "NOTIFYSIM_JOURNAL_CAP"},
+		{"verify", "log-format", "NOTIFYSIM_LOG_FORMAT"},
+		{"kore token", "client-id", "NOTIFYSIM_KORE_CLIENT_ID"},
 	} {
-		if got := envName(flagName); got != want {
-			t.Errorf("envName(%q) = %q, want %q", flagName, got, want)
+		if got := envName(tc.command, tc.flag); got != tc.want {
+			t.Errorf("envName(%q, %q) = %q, want %q", tc.command, tc.flag, got, tc.want)
 		}
 	}
 }
