@@ -27,16 +27,16 @@ func benchMyKaarma(b *testing.B, body []byte) {
 	}
 }
 
-// BenchmarkVendorSendMyKaarmaSync is one notify to the default user, delivered before the answer:
+// BenchmarkMyKaarmaNotifySync is one notify to the default user, delivered before the answer:
 // routing, Basic auth and scope, spec validation, fan-out, delivery and the response.
-func BenchmarkVendorSendMyKaarmaSync(b *testing.B) {
+func BenchmarkMyKaarmaNotifySync(b *testing.B) {
 	benchMyKaarma(b, []byte(`{"messageAttributes": {"body": "RO 4411 is ready for pickup"}, "messageSendingAttributesLite": {"sendSynchronously": true}}`))
 }
 
-// BenchmarkVendorSendMyKaarmaFanOut is the full notify: owner, internal subscribers, an
+// BenchmarkMyKaarmaNotifyFanOut is the full notify: owner, internal subscribers, an
 // additional user and the phone (4 messages), with buttons, an attachment and draft attributes
 // (a warning), delivered before the answer.
-func BenchmarkVendorSendMyKaarmaFanOut(b *testing.B) {
+func BenchmarkMyKaarmaNotifyFanOut(b *testing.B) {
 	benchMyKaarma(b, []byte(`{"messageAttributes": {"body": "Customer is waiting at the service desk", "subject": "Walk-in", "purpose": "W",
 	  "metaData": {"ro": "4411"}, "draftAttributes": {"draftStatus": "SCHEDULED"},
 	  "attachments": [{"fileURL": "https://files.example.com/ro.pdf", "attachmentExtension": "pdf", "originalFileName": "ro.pdf", "docSize": "2048"}]},
@@ -45,14 +45,14 @@ func BenchmarkVendorSendMyKaarmaFanOut(b *testing.B) {
 	 "messageSendingAttributesLite": {"sendSynchronously": true}}`))
 }
 
-// BenchmarkVendorSendMyKaarmaAsync is the default mode: stored as scheduled, answered, then
+// BenchmarkMyKaarmaNotifyAsync is the default mode: stored as scheduled, answered, then
 // delivered by a clock timer (that delivery runs outside the measured request).
-func BenchmarkVendorSendMyKaarmaAsync(b *testing.B) {
+func BenchmarkMyKaarmaNotifyAsync(b *testing.B) {
 	benchMyKaarma(b, []byte(`{"messageAttributes": {"body": "RO 4411 is ready for pickup"}}`))
 }
 
-// BenchmarkVendorSendMyKaarmaRefused is a 400 for a missing body text: the refusal path.
-func BenchmarkVendorSendMyKaarmaRefused(b *testing.B) {
+// BenchmarkMyKaarmaNotifyRefused is a 400 for a missing body text: the refusal path.
+func BenchmarkMyKaarmaNotifyRefused(b *testing.B) {
 	sim := newSim(b, nil)
 	body := []byte(`{"messageAttributes": {"body": ""}}`)
 	b.ReportAllocs()
