@@ -64,7 +64,7 @@ func (w *world) expectMessages(wait time.Duration, q url.Values, n int) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errNoSim, err)
 	}
-	if got := int(res.Get("count").Int()); got != n {
+	if got := int(res.Get("total").Int()); got != n {
 		var bodies []string
 		for _, m := range res.Get("messages").Array() {
 			bodies = append(bodies, fmt.Sprintf("%s → %s: %q", m.Get("vendor"), m.Get("recipient.id"), m.Get("body")))

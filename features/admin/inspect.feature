@@ -56,6 +56,12 @@ Feature: Inspecting delivered messages and inboxes through /_sim
       | since=2000-01-01T00:00:00Z  | 4     |
       | since=2999-01-01T00:00:00Z  | 0     |
 
+  Scenario: A limit bounds the answer while total says how many match
+    When I send a GET request to "/_sim/messages?vendor=luma&limit=2"
+    Then the JSON at "count" is 2
+    And the JSON at "total" is 4
+    And the JSON at "messages" has 2 items
+
   Scenario: A bad filter value is refused naming the parameter
     When I send a GET request to "/_sim/messages?limit=lots"
     Then the response status is 400

@@ -129,39 +129,37 @@ func waitParam(r *http.Request) (time.Duration, *core.Response) {
 	return min(d, maxWait), nil
 }
 
-// await returns the messages matching f once at least n exist, or what there is when wait runs
-// out. It subscribes before the first query so a message arriving in between is not missed.
+// await returns the messages matching f (up to its Limit) once at least n match, or what there
+// is when wait runs out. It subscribes before the first count so a message arriving in between
+// is not missed.
 func (a *API) await(ctx context.Context, f core.Filter, n int, wait time.Duration) []core.Message {
-	query := f
-	if n > f.Limit && f.Limit > 0 {
-		query.Limit = n
-	}
-	msgs := a.c.Env.Store.Query(query)
-	if wait <= 0 || len(msgs) >= n {
-		return msgs
-	}
-	sub := a.c.Env.Bus.Subscribe(64, func(e core.Event) bool {
-		return e.Type == core.EventMessageDelivered || e.Type == core.EventMessageStatus
-	})
-	defer sub.Close()
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
-	for {
-		msgs = a.c.Env.Store.Query(query)
-		if len(msgs) >= n {
-			return msgs
-		}
-		select {
-		case <-sub.C:
-		case <-timer.C:
-			return msgs
-		case <-ctx.Done():
-			return msgs
-		case <-a.c.Done:
-			return msgs
+	store := a.c.Env.Store
+	if wait > 0 && store.Count(f) < n {
+		sub := a.c.Env.Bus.Subscribe(64, func(e core.Event) bool {
+			return e.Type == core.EventMessageDelivered || e.Type == core.EventMessageStatus
+		})
+		defer sub.Close()
+		timer := time.NewTimer(wait)
+		defer timer.Stop()
+	loop:
+		for store.Count(f) < n {
+			select {
+			case <-sub.C:
+			case <-timer.C:
+				break loop
+			case <-ctx.Done():
+				break loop
+			case <-a.c.Done:
+				break loop
+			}
 		}
 	}
+	return store.Query(f)
 }
+
+// defaultLimit bounds /_sim/messages when no limit is given, so a fan-out to a large tenant
+// doesn't answer megabytes by accident; total still says how many match.
+const defaultLimit = 1000
 
 func (a *API) listMessages(req *core.Request) core.Response {
 	wait, bad := waitParam(req.HTTP)
@@ -172,8 +170,12 @@ func (a *API) listMessages(req *core.Request) core.Response {
 	if c := req.HTTP.URL.Query().Get("count"); c != "" {
 		n, _ = strconv.Atoi(c)
 	}
-	msgs := a.await(req.HTTP.Context(), filter(req.HTTP), n, wait)
-	return core.JSON(http.StatusOK, map[string]any{"count": len(msgs), "messages": msgs})
+	f := filter(req.HTTP)
+	if f.Limit == 0 {
+		f.Limit = defaultLimit
+	}
+	msgs := a.await(req.HTTP.Context(), f, n, wait)
+	return core.JSON(http.StatusOK, map[string]any{"count": len(msgs), "total": a.c.Env.Store.Count(f), "messages": msgs})
 }
 
 func (a *API) latestMessage(req *core.Request) core.Response {

@@ -76,6 +76,8 @@ type Store interface {
 	Query(f Filter) []Message
 	// Inboxes groups matching messages by vendor, tenant and recipient, most recent activity first.
 	Inboxes(f Filter) []Inbox
+	// Count is how many messages match f, ignoring its Limit.
+	Count(f Filter) int
 	Len() int
 	Reset()
 }
@@ -180,6 +182,18 @@ func (s *MemStore) Inboxes(f Filter) []Inbox {
 		out = out[:f.Limit]
 	}
 	return out
+}
+
+func (s *MemStore) Count(f Filter) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := 0
+	for _, m := range s.msgs {
+		if f.Match(m) {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *MemStore) Len() int {

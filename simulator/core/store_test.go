@@ -82,6 +82,11 @@ func TestMemStoreQueryFilters(t *testing.T) {
 			if !reflect.DeepEqual(ids(got), tc.want) {
 				t.Errorf("Query(%+v) = %v, want %v", tc.filter, ids(got), tc.want)
 			}
+			unlimited := tc.filter
+			unlimited.Limit = 0
+			if n, want := s.Count(tc.filter), len(s.Query(unlimited)); n != want {
+				t.Errorf("Count(%+v) = %d, want %d (it ignores Limit)", tc.filter, n, want)
+			}
 		})
 	}
 }
