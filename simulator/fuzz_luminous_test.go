@@ -6,13 +6,15 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/notifysim/notifysim/simulator/fixtures"
 )
 
 // FuzzLuminousSend drives both Luminous routes with arbitrary bodies, content types and an
 // Authorization header some clients send. Whatever comes in, the answer is below 500 and is
-// {"message": …} (the ERRnnn envelope included), and a refused request delivers nothing and
-// spends no credit.
+// {"message": …} (the ERRnnn envelope included), an accepted one spends exactly one credit, and
+// a refused request delivers nothing, spends no credit and creates no contact.
 func FuzzLuminousSend(f *testing.F) {
 	seeds := []struct {
 		body, ct, auth string
@@ -34,6 +36,9 @@ func FuzzLuminousSend(f *testing.F) {
 		{`{}`, "application/json; charset=utf-8", "", true},
 		{`{}`, "text/plain", "", false},
 		{``, "", "", true},
+		{`null`, "application/json", "", false},
+		{`{"apiKey":"luminous-demo-key","campaignName":"welcome","destination":"+256751351363","userName":"A","buttons":"x","location":"y","carouselCards":1,"paramsFallbackValue":[]}`, "application/json", "", false},
+		{`{"apiKey":"luminous-demo-key","campaignName":"welcome","destination":1e999,"userName":"A"}`, "application/json", "", true},
 		{"\x00\xff", "application/json", "\x00", false},
 	}
 	for _, s := range seeds {
@@ -48,6 +53,7 @@ func FuzzLuminousSend(f *testing.F) {
 			path += "/v2"
 		}
 		before := sim.Env().Store.Len()
+		spent, contacts := luminousTally(t, sim)
 		rec := do(sim, "POST", path, body, "Content-Type", contentType, "Authorization", auth)
 		if rec.Code >= 500 {
 			t.Fatalf("status %d for body %q: %s", rec.Code, body, rec.Body)
@@ -69,5 +75,27 @@ func FuzzLuminousSend(f *testing.F) {
 		case sim.Env().Store.Len() != before:
 			t.Fatalf("a refused request (%d) delivered messages", rec.Code)
 		}
+		spentAfter, contactsAfter := luminousTally(t, sim)
+		switch {
+		case rec.Code == http.StatusOK && (spentAfter != spent+1 || contactsAfter < contacts || contactsAfter > contacts+1):
+			t.Fatalf("a 200 spent %d credits and made %d contacts", spentAfter-spent, contactsAfter-contacts)
+		case rec.Code != http.StatusOK && (spentAfter != spent || contactsAfter != contacts):
+			t.Fatalf("a refused request (%d) spent %d credits and made %d contacts", rec.Code, spentAfter-spent, contactsAfter-contacts)
+		}
 	})
+}
+
+// luminousTally is the credits spent and contacts held by every Luminous project, from the
+// admin API.
+func luminousTally(t *testing.T, sim http.Handler) (spent, contacts int64) {
+	rec := do(sim, "GET", "/_sim/state/luminous", nil)
+	state := gjson.ParseBytes(rec.Body.Bytes())
+	for _, p := range state.Get("projects").Array() {
+		spent += p.Get("creditsSpent").Int()
+		contacts += p.Get("contacts.#").Int()
+	}
+	if rec.Code != http.StatusOK || !state.Get("projects").Exists() {
+		t.Fatalf("GET /_sim/state/luminous: %d %s", rec.Code, rec.Body)
+	}
+	return spent, contacts
 }

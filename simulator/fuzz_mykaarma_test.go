@@ -17,7 +17,7 @@ func (refuseTransport) RoundTrip(*http.Request) (*http.Response, error) {
 
 // FuzzMyKaarmaNotify drives the myKaarma notify route with arbitrary bodies, Authorization
 // headers, content types and path users. Whatever comes in, the answer is below 500 and in the
-// vendor's shape, and a refused request delivers nothing.
+// vendor's shape, and a refused request delivers nothing and calls nobody back.
 func FuzzMyKaarmaNotify(f *testing.F) {
 	const demo = "Basic bWstZGVtbzptay1kZW1vLXNlY3JldA==" // mk-demo:mk-demo-secret
 	seeds := []struct{ body, auth, ct, user string }{
@@ -40,6 +40,13 @@ func FuzzMyKaarmaNotify(f *testing.F) {
 		{`{}`, "", "application/json", "DEFAULT"},
 		{"\x00\xff", "Basic \x00", "application/json", "%00"},
 		{`{"messageAttributes": {"body":""}}`, demo, "application/json", "."}, // found by the fuzzer: a redirect, not a vendor answer
+		// Nulls are read as absent, except in arrays and maps; integral delays in any notation.
+		{`{"messageAttributes": {"body": "x", "type": null, "isManual": null, "attachments": [{"fileURL": null}]}, "notificationAttributes": null, "messageSendingAttributesLite": {"delay": null, "callBackUrl": null}}`, demo, "application/json", "DEFAULT"},
+		{`{"messageAttributes": {"body": null, "tags": [null], "metaData": {"a": null}}}`, demo, "application/json", "DEFAULT"},
+		{`{"messageAttributes": {"body": "x"}, "notificationAttributes": {"notificationButtons": [{"buttonTheme": null}, null]}}`, demo, "application/json", "DEFAULT"},
+		{`{"messageAttributes": {"body": "x"}, "messageSendingAttributesLite": {"delay": 1e2, "callbackURL": "http://127.0.0.1:1/x"}}`, demo, "application/json", "DEFAULT"},
+		{`{"messageAttributes": {"body": "x"}, "messageSendingAttributesLite": {"delay": 60.0, "sendSynchronously": true}}`, demo, "application/json", "DEFAULT"},
+		{`{"messageAttributes": {"body": "x"}, "messageSendingAttributesLite": {"delay": 1e400}}`, demo, "application/json", "DEFAULT"},
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s.body), s.auth, s.ct, s.user)
@@ -47,7 +54,7 @@ func FuzzMyKaarmaNotify(f *testing.F) {
 	sim := newSim(f, nil)
 	sim.Env().Callbacks.Client = &http.Client{Transport: refuseTransport{}}
 	f.Fuzz(func(t *testing.T, body []byte, auth, contentType, user string) {
-		before := sim.Env().Store.Len()
+		before, callbacks := sim.Env().Store.Len(), len(sim.Env().Callbacks.List("mykaarma"))
 		path := "/communications/department/0b1d6a4e-0000-4000-8000-000000000001/user/" + user + "/notify"
 		req := []string{"Authorization", auth, "Content-Type", contentType}
 		rec := do(sim, "POST", "/communications/department/0b1d6a4e-0000-4000-8000-000000000001/user/DEFAULT/notify", body, req...)
@@ -76,6 +83,8 @@ func FuzzMyKaarmaNotify(f *testing.F) {
 			t.Fatalf("a %d names no error code: %s", rec.Code, rec.Body)
 		case rec.Code >= 400 && sim.Env().Store.Len() != before:
 			t.Fatalf("a refused request (%d) delivered messages", rec.Code)
+		case rec.Code >= 400 && len(sim.Env().Callbacks.List("mykaarma")) != callbacks:
+			t.Fatalf("a refused request (%d) queued a callback", rec.Code)
 		}
 	})
 }

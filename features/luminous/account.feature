@@ -20,6 +20,14 @@ Feature: Luminous checks the apiKey, the plan and the conversation credits
     When I send a GET request to "/_sim/requests?vendor=luminous"
     Then the JSON at "requests.0.problems.0.field" is "apiKey"
 
+  Scenario: Spaces around the apiKey and the campaign name are ignored
+    When I send a POST request to "/campaign/t1/api" with body:
+      """
+      {"apiKey": " luminous-demo-key\n", "campaignName": " welcome ", "destination": "+256751351363", "userName": "Test User"}
+      """
+    Then the response status is 200
+    And Luminous project "demo" has 999 credits left
+
   Scenario: A project with no credits left answers 402 ERR402, whatever the campaign
     When I send a POST request to "/campaign/t1/api" with body:
       """

@@ -39,6 +39,7 @@ Feature: Luminous refuses bad input with 400 {"message": …} naming the field
       | buttons as an object          | {"apiKey": "luminous-demo-key", "campaignName": "welcome", "destination": "+919876543210", "userName": "Asha", "buttons": {"index": 0}} | buttons             | must be an array           |
       | a JSON array body             | [{"apiKey": "luminous-demo-key"}]                                                                                                     | request body         | JSON object                |
       | a JSON string body            | "hello"                                                                                                                               | request body         | JSON object                |
+      | a JSON null body              | null                                                                                                                                  | request body         | got null                   |
       | malformed JSON                | {"apiKey": "luminous-demo-key", "campaignName": "welcome"                                                                             | JSON                 | end                        |
 
   Scenario: Several problems are all named, in the order of the vendor's field table
@@ -99,3 +100,14 @@ Feature: Luminous refuses bad input with 400 {"message": …} naming the field
     And the last Luminous request has a note containing "location is read only on /campaign/t1/api/v2; ignored"
     And the last Luminous request has a note containing "unknown fields ignored"
     And the last Luminous request has a note containing "campaign_name"
+
+  Scenario: v2-only keys sent to v1 are ignored whatever their type
+    When I send a POST request to "/campaign/t1/api" with body:
+      """
+      {"apiKey": "luminous-demo-key", "campaignName": "welcome", "destination": "+256751351363",
+       "userName": "Test User", "buttons": "none", "location": "Kampala", "carouselCards": 3, "paramsFallbackValue": ["x"]}
+      """
+    Then the response status is 200
+    And luminous has 1 message
+    And the last Luminous request has a note containing "location is read only on /campaign/t1/api/v2; ignored"
+    And the last Luminous request has a note containing "carouselCards is read only on /campaign/t1/api/v2; ignored"

@@ -47,6 +47,8 @@ Feature: Luminous needs a public media URL for a template with a media header
       | with a bare host name      | http://fileserver/brochure.pdf            | bare host name          |
       | with an mDNS host name     | http://nas.local/brochure.pdf             | local-network host name |
       | with an odd IP form        | http://127.1/brochure.pdf                 | neither a public domain |
+      | on a documentation address | http://192.0.2.10/brochure.pdf            | documentation address   |
+      | on a reserved test domain  | https://files.test/brochure.pdf           | local-network host name |
       | over FTP                   | ftp://files.example.com/brochure.pdf      | absolute http(s) URL    |
       | that is relative           | /files/brochure.pdf                       | absolute http(s) URL    |
       | with credentials in it     | https://user:pw@cdn.example.com/b.pdf     | credentials             |

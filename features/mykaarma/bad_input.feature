@@ -82,6 +82,9 @@ Feature: myKaarma refuses bad requests in its own response shape, in its own ord
       | a JSON array body             | [{"messageAttributes": {"body": "x"}}]                                                                 | request body                                           | must be an object     |
       | a JSON string body            | "hello"                                                                                                | request body                                           | must be an object     |
       | malformed JSON                | {"messageAttributes": {"body": "x"}                                                                    | JSON parse error                                       | end of JSON input     |
+      | a null tag                    | {"messageAttributes": {"body": "x", "tags": [null]}}                                                   | messageAttributes.tags.0                               | TRASH, got null       |
+      | a null attachment             | {"messageAttributes": {"body": "x", "attachments": [null]}}                                            | messageAttributes.attachments.0                        | must not be null      |
+      | a null metaData value         | {"messageAttributes": {"body": "x", "metaData": {"ro": null}}}                                         | messageAttributes.metaData.ro                          | must not be null      |
 
   Scenario: Unreadable fields are all named, and they come before a missing body text
     When I notify myKaarma user "DEFAULT" of department "0b1d6a4e-0000-4000-8000-000000000001" with body:

@@ -294,6 +294,40 @@ Feature: myKaarma notifies dealership users without a customer thread
       """
     Then the response status is 200
 
+  Scenario: Fields sent as null are read as left out, as Jackson does (Java clients send every unset field as null)
+    When I notify myKaarma user "DEFAULT" of department "0b1d6a4e-0000-4000-8000-000000000001" with body:
+      """
+      {"messageAttributes": {"body": "hello", "type": null, "protocol": null, "purpose": null, "isManual": null, "subject": null, "metaData": null,
+         "tags": null, "draftAttributes": null, "attachments": [{"fileURL": null, "attachmentExtension": "pdf", "originalFileName": "a.pdf", "docSize": "1"}],
+         "defaultReplyAction": null, "updateThreadTimestamp": null, "updateTotalMessageCount": null, "showInCustomerConversation": null, "messageTags": null},
+       "notificationAttributes": {"internalSubscribersNotifierPop": null, "externalSubscribersNotifierPop": null, "threadOwnerNotifierPop": null,
+         "sendPhoneNotification": null, "additionalNotifierNotificationDAUUIDs": null, "bodyTagsForSpecialRendering": null,
+         "notificationButtons": [{"buttonTextTranslationWidgetKey": null, "buttonTextTranslationKey": null, "buttonDefaultText": null, "buttonTheme": null,
+           "buttonActionEventData": null, "isPrimaryButton": null}]},
+       "messageSendingAttributesLite": {"delay": null, "sendSynchronously": true, "callBackUrl": null, "callbackURL": null, "callBackMetadata": null}}
+      """
+    Then the response status is 200
+    And the JSON at "warnings" equals the JSON:
+      """
+      [{"warningCode": "MISSING_ATTACHMENT_DETAILS", "warningDescription": "Missing attachment details for file_url=null "}]
+      """
+    And mykaarma has 1 message with status "delivered"
+    And user "0b1d6a4e-0000-4000-8000-0000000000a1" of myKaarma has 1 delivered notifier message as "THREAD_OWNER"
+    When I send a GET request to "/_sim/messages/latest?vendor=mykaarma"
+    Then the JSON at "data.messageAttributes.type" is "NOTE"
+    And the JSON at "data.buttons.0.buttonDefaultText" is "LEARN MORE"
+    And the JSON at "data.buttons.0.buttonTheme" is "PRIMARY"
+    When I send a GET request to "/_sim/callbacks?vendor=mykaarma"
+    Then the JSON at "callbacks" has 0 items
+
+  Scenario: null notificationAttributes and messageSendingAttributesLite are left out too
+    When I notify myKaarma user "DEFAULT" of department "0b1d6a4e-0000-4000-8000-000000000001" with body:
+      """
+      {"messageAttributes": {"body": "hello"}, "notificationAttributes": null, "messageSendingAttributesLite": null}
+      """
+    Then the response status is 200
+    And within "2s" user "0b1d6a4e-0000-4000-8000-0000000000a1" of myKaarma has 1 delivered notifier message
+
   Scenario: Unknown fields are ignored, as Jackson does
     When I notify myKaarma user "DEFAULT" of department "0b1d6a4e-0000-4000-8000-000000000001" with body:
       """

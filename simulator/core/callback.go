@@ -40,6 +40,10 @@ const (
 	CallbackFailed    = "failed"
 )
 
+// maxCallbacks is how many callback records List keeps, oldest dropped first, so a long-running
+// sandbox that calls back on every request does not grow without bound.
+const maxCallbacks = 10000
+
 // Callbacks POSTs JSON results to client URLs in the background with a timeout and a bounded
 // number of retries, and remembers every attempt. A slow or dead target only ties up its own
 // goroutine.
@@ -54,19 +58,22 @@ type Callbacks struct {
 
 	mu   sync.RWMutex
 	list []*Callback
-	wg   sync.WaitGroup
-	ctx  context.Context
-	stop context.CancelFunc
+	// gen is cancelled by Reset and Close: callbacks sent before then stop retrying and record
+	// nothing more, so none of them outlives the state it belonged to.
+	gen    context.Context
+	cancel context.CancelFunc
+	closed bool
+	wg     sync.WaitGroup
 }
 
 // NewCallbacks returns a sender with a 5 s timeout, 3 attempts and 200 ms initial backoff.
 func NewCallbacks(bus *Bus, clock *Clock, ids *IDs) *Callbacks {
-	ctx, stop := context.WithCancel(context.Background())
+	gen, cancel := context.WithCancel(context.Background())
 	return &Callbacks{
 		Client:   &http.Client{Timeout: 5 * time.Second},
 		Attempts: 3,
 		Backoff:  200 * time.Millisecond,
-		bus:      bus, clock: clock, ids: ids, ctx: ctx, stop: stop,
+		bus:      bus, clock: clock, ids: ids, gen: gen, cancel: cancel,
 	}
 }
 
@@ -79,38 +86,51 @@ func (c *Callbacks) Send(vendor, requestID, url string, body any) Callback {
 	cb := &Callback{ID: c.ids.UUID(), Vendor: vendor, RequestID: requestID, URL: url, Body: raw,
 		State: CallbackPending, Created: c.clock.Now(), Attempts: []CallbackAttempt{}}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		cb.State = CallbackFailed
+		return c.copyLocked(cb)
+	}
 	c.list = append(c.list, cb)
-	snapshot := c.copyLocked(cb)
-	c.mu.Unlock()
+	if len(c.list) > maxCallbacks {
+		c.list = append(c.list[:0:0], c.list[len(c.list)-maxCallbacks:]...)
+	}
+	// Added under the lock Close takes before it waits, so no goroutine starts after Wait.
 	c.wg.Add(1)
-	go c.deliver(cb)
-	return snapshot
+	go c.deliver(c.gen, cb)
+	return c.copyLocked(cb)
 }
 
-func (c *Callbacks) deliver(cb *Callback) {
+func (c *Callbacks) deliver(gen context.Context, cb *Callback) {
 	defer c.wg.Done()
 	backoff := c.Backoff
 	for attempt := 1; attempt <= c.Attempts; attempt++ {
-		a, retry := c.try(cb, attempt)
-		c.mu.Lock()
-		cb.Attempts = append(cb.Attempts, a)
+		a, retry := c.try(gen, cb, attempt)
 		ok := a.Status >= 200 && a.Status < 300
 		last := !retry || attempt == c.Attempts
+		c.mu.Lock()
+		// A reset (or Close) forgot this callback: record and announce nothing more. The event
+		// is published under the lock so it can't trail the reset's state.reset event.
+		if gen.Err() != nil {
+			cb.State = CallbackFailed
+			c.mu.Unlock()
+			return
+		}
+		cb.Attempts = append(cb.Attempts, a)
 		switch {
 		case ok:
 			cb.State = CallbackDelivered
 		case last:
 			cb.State = CallbackFailed
 		}
-		snap := c.copyLocked(cb)
+		c.bus.Publish(Event{Type: EventCallback, Time: c.clock.Now(), Vendor: cb.Vendor, Data: c.copyLocked(cb)})
 		c.mu.Unlock()
-		c.bus.Publish(Event{Type: EventCallback, Time: c.clock.Now(), Vendor: cb.Vendor, Data: snap})
 		if ok || last {
 			return
 		}
 		select {
 		case <-time.After(backoff):
-		case <-c.ctx.Done():
+		case <-gen.Done():
 			c.mu.Lock()
 			cb.State = CallbackFailed
 			c.mu.Unlock()
@@ -123,7 +143,7 @@ func (c *Callbacks) deliver(cb *Callback) {
 // try makes one attempt and says whether another could go differently: a URL that is not an
 // absolute http(s) URL never will, and neither will a 4xx other than 408 or 429 (the target
 // understood the request and refused it); network errors, timeouts and 5xx are retried.
-func (c *Callbacks) try(cb *Callback, attempt int) (a CallbackAttempt, retry bool) {
+func (c *Callbacks) try(ctx context.Context, cb *Callback, attempt int) (a CallbackAttempt, retry bool) {
 	a = CallbackAttempt{Attempt: attempt, Time: c.clock.Now()}
 	start := time.Now()
 	defer func() { a.DurationMS = float64(time.Since(start).Microseconds()) / 1000 }()
@@ -131,7 +151,7 @@ func (c *Callbacks) try(cb *Callback, attempt int) (a CallbackAttempt, retry boo
 		a.Error = "callback URL is not an absolute http(s) URL: " + cb.URL
 		return a, false
 	}
-	req, err := http.NewRequestWithContext(c.ctx, http.MethodPost, cb.URL, bytes.NewReader(cb.Body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cb.URL, bytes.NewReader(cb.Body))
 	if err != nil {
 		a.Error = err.Error()
 		return a, false
@@ -173,15 +193,21 @@ func (c *Callbacks) List(vendor string) []Callback {
 	return out
 }
 
-// Reset forgets finished and pending callbacks (pending ones still run to their end).
+// Reset forgets every callback and stops those still pending: they make no further attempt and
+// publish no further event.
 func (c *Callbacks) Reset() {
 	c.mu.Lock()
+	c.cancel()
+	c.gen, c.cancel = context.WithCancel(context.Background())
 	c.list = nil
 	c.mu.Unlock()
 }
 
-// Close cancels callbacks in flight and waits for their goroutines.
+// Close cancels callbacks in flight and waits for their goroutines; later sends fail at once.
 func (c *Callbacks) Close() {
-	c.stop()
+	c.mu.Lock()
+	c.closed = true
+	c.cancel()
+	c.mu.Unlock()
 	c.wg.Wait()
 }

@@ -91,3 +91,69 @@ func TestCallbacksRetryPolicy(t *testing.T) {
 		})
 	}
 }
+
+// A reset forgets a callback that is still retrying: it makes no further attempt and publishes
+// no further event, so nothing from before the reset shows up after it.
+func TestCallbacksResetStopsPendingRetries(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	bus := NewBus()
+	c := NewCallbacks(bus, NewClock(), NewIDs(1))
+	c.Backoff = 200 * time.Millisecond
+	defer c.Close()
+	c.Send("v", "req-1", srv.URL, map[string]string{"a": "b"})
+	for deadline := time.Now().Add(2 * time.Second); hits.Load() == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the first attempt never reached the target")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	c.Reset()
+	sub := bus.Subscribe(64, nil)
+	defer sub.Close()
+	time.Sleep(3 * c.Backoff)
+	if n := hits.Load(); n != 1 {
+		t.Fatalf("%d attempts reached the target, want the 1 made before the reset", n)
+	}
+	if got := c.List(""); len(got) != 0 {
+		t.Fatalf("callbacks after reset: %+v", got)
+	}
+	select {
+	case e := <-sub.C:
+		t.Fatalf("event after reset: %+v", e)
+	default:
+	}
+	// Callbacks sent after the reset work as before.
+	cb := waitSettled(t, c, c.Send("v", "req-2", "string", nil).ID)
+	if cb.State != CallbackFailed || len(cb.Attempts) != 1 {
+		t.Fatalf("callback after reset: %+v", cb)
+	}
+}
+
+func TestCallbacksAfterCloseFailAtOnce(t *testing.T) {
+	c := NewCallbacks(NewBus(), NewClock(), NewIDs(1))
+	c.Close()
+	if cb := c.Send("v", "req-1", "http://127.0.0.1:1/x", nil); cb.State != CallbackFailed {
+		t.Fatalf("a send after Close is %s, want failed", cb.State)
+	}
+	if got := c.List(""); len(got) != 0 {
+		t.Fatalf("a send after Close was recorded: %+v", got)
+	}
+}
+
+func TestCallbacksKeepTheNewestRecords(t *testing.T) {
+	c := NewCallbacks(NewBus(), NewClock(), NewIDs(1))
+	defer c.Close()
+	var last Callback
+	for range maxCallbacks + 5 {
+		last = c.Send("v", "req", "string", nil)
+	}
+	got := c.List("")
+	if len(got) != maxCallbacks || got[0].ID != last.ID {
+		t.Fatalf("%d records, newest %s; want %d, newest %s", len(got), got[0].ID, maxCallbacks, last.ID)
+	}
+}

@@ -2,8 +2,11 @@ package luminous
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/notifysim/notifysim/simulator/core"
@@ -74,6 +77,15 @@ func TestCheckPublicURL(t *testing.T) {
 		{"http://fileserver/a.pdf", "bare host name"},
 		{"http://printer.local/a.pdf", "local-network"},
 		{"http://db.internal/a.pdf", "local-network"},
+		{"http://0.1.2.3/a.pdf", "this network"},
+		{"http://192.0.2.10/a.pdf", "documentation"},
+		{"http://198.18.0.1/a.pdf", "benchmarking"},
+		{"http://255.255.255.255/a.pdf", "reserved"},
+		{"http://[2001:db8::1]/a.pdf", "documentation"},
+		{"http://100.63.255.255/a.pdf", ""},
+		{"https://files.test/a.pdf", "local-network"},
+		{"https://cdn.example/a.pdf", "local-network"},
+		{"https://cdn.example.net/a.pdf", ""},
 		{"http://127.1/a.pdf", "neither a public domain"},
 		{"http://0x7f.1/a.pdf", "neither a public domain"},
 		{"ftp://example.com/a.pdf", "absolute http(s)"},
@@ -273,5 +285,55 @@ func TestNameListIsBounded(t *testing.T) {
 	}
 	if got := nameList(names); !strings.HasSuffix(got, "19 and 30 more") {
 		t.Fatalf("nameList of 50 = %q, want the first 20 and a count", got)
+	}
+}
+
+func TestDecodeFailureNamesTheField(t *testing.T) {
+	var body sendRequest
+	err := json.Unmarshal([]byte(`{"location": "x"}`), &body)
+	resp := decodeFailure(err)
+	msg := resp.Body.(messageBody).Message
+	if resp.Status != 400 || msg != `"location" has the wrong type: got a string` {
+		t.Fatalf("decodeFailure = %d %q", resp.Status, msg)
+	}
+	if resp.Problems[0].Field != "location" {
+		t.Fatalf("problem = %+v, want field location", resp.Problems[0])
+	}
+	if got := decodeFailure(errors.New("boom")).Body.(messageBody).Message; !strings.Contains(got, "boom") {
+		t.Fatalf("decodeFailure(other) = %q", got)
+	}
+}
+
+// Many sends racing for a few credits: each credit is spent once, every other send is 402, and
+// the contact count and the store agree with the number of 200s.
+func TestConcurrentSendsSpendEachCreditOnce(t *testing.T) {
+	v := newVendor(t)
+	commit, err := v.Load(json.RawMessage(`{"projects": [{"id": "p", "apiKey": "k", "credits": 5, "activePlan": "PRO",
+		"campaigns": [{"name": "c", "status": "Live", "template": {"body": "Hi"}}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit()
+	const senders = 40
+	statuses := make(chan int, senders)
+	var wg sync.WaitGroup
+	for i := range senders {
+		wg.Go(func() {
+			body := fmt.Sprintf(`{"apiKey": "k", "campaignName": "c", "destination": "+9198%08d", "userName": "U"}`, i)
+			statuses <- v.send(&core.Request{Body: []byte(body)}, false).Status
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[200] != 5 || count[402] != senders-5 {
+		t.Fatalf("statuses = %v, want 5 × 200 and %d × 402", count, senders-5)
+	}
+	p := v.state.Load().byKey["k"]
+	if p.credits != 0 || p.spent != 5 || len(p.contacts) != 5 || v.env.Store.Len() != 5 {
+		t.Fatalf("credits %d, spent %d, contacts %d, messages %d; want 0, 5, 5, 5", p.credits, p.spent, len(p.contacts), v.env.Store.Len())
 	}
 }

@@ -4,11 +4,32 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 )
 
-// cgnat is the shared address space of carrier-grade NAT (RFC 6598): not reachable from outside.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+// notGlobal lists the special-purpose ranges (IANA registry, "globally reachable: false") that
+// netip's Is* methods do not cover.
+var notGlobal = []struct {
+	prefix netip.Prefix
+	what   string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), "a \"this network\" address"},
+	{netip.MustParsePrefix("100.64.0.0/10"), "a carrier-grade NAT address"},
+	{netip.MustParsePrefix("192.0.0.0/24"), "an IETF protocol address"},
+	{netip.MustParsePrefix("192.0.2.0/24"), "a documentation address"},
+	{netip.MustParsePrefix("198.51.100.0/24"), "a documentation address"},
+	{netip.MustParsePrefix("203.0.113.0/24"), "a documentation address"},
+	{netip.MustParsePrefix("198.18.0.0/15"), "a benchmarking address"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "a reserved address"}, // 255.255.255.255 too
+	{netip.MustParsePrefix("100::/64"), "a discard-only address"},
+	{netip.MustParsePrefix("2001:db8::/32"), "a documentation address"},
+	{netip.MustParsePrefix("3fff::/20"), "a documentation address"},
+}
+
+// localSuffixes are domain names that never resolve on the public internet: RFC 6761's special
+// names, ICANN's .internal, and what home routers hand out.
+var localSuffixes = []string{".local", ".internal", ".lan", ".home.arpa", ".test", ".invalid", ".example"}
 
 // checkPublicURL says why a media URL could not be fetched by WhatsApp's servers, or "" when it
 // could in principle. No request is made: the check is about the URL's form and host.
@@ -39,7 +60,7 @@ func checkPublicURL(raw string) string {
 		return fmt.Sprintf("media.url %q points at localhost, which is not publicly accessible", s)
 	case !strings.Contains(host, "."):
 		return fmt.Sprintf("media.url %q has a bare host name %q, which is not publicly accessible", s, host)
-	case strings.HasSuffix(host, ".local") || strings.HasSuffix(host, ".internal") || strings.HasSuffix(host, ".lan") || strings.HasSuffix(host, ".home.arpa"):
+	case slices.ContainsFunc(localSuffixes, func(suffix string) bool { return strings.HasSuffix(host, suffix) }):
 		return fmt.Sprintf("media.url %q has a local-network host name %q, which is not publicly accessible", s, host)
 	}
 	if len(host) > 253 {
@@ -72,10 +93,16 @@ func checkPublicIP(url string, ip netip.Addr) string {
 		what = "the unspecified address"
 	case ip.IsMulticast():
 		what = "a multicast address"
-	case cgnat.Contains(ip):
-		what = "a carrier-grade NAT address"
 	default:
-		return ""
+		for _, r := range notGlobal {
+			if r.prefix.Contains(ip) {
+				what = r.what
+				break
+			}
+		}
+		if what == "" {
+			return ""
+		}
 	}
 	return fmt.Sprintf("media.url %q points at %s (%s), which is not publicly accessible", url, ip, what)
 }

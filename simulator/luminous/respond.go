@@ -1,6 +1,8 @@
 package luminous
 
 import (
+	"encoding/json"
+	"errors"
 	"net/http"
 	"sort"
 	"strconv"
@@ -41,6 +43,20 @@ type submitted struct {
 // fail is the one place a {"message": …} refusal is built; problems go to the journal.
 func fail(status int, message string, problems ...core.Problem) core.Response {
 	return core.Response{Status: status, Body: messageBody{Message: message}, Problems: problems}
+}
+
+// decodeFailure words a body the handler could not decode the way Reject words the spec's
+// refusals, without Go's type names.
+func decodeFailure(err error) core.Response {
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) && typ.Field != "" {
+		// Go names the embedded structs of sendRequest in the path; the client never saw them.
+		field := strings.TrimPrefix(strings.TrimPrefix(typ.Field, "campaignFields."), "v2Extras.")
+		return fail(http.StatusBadRequest, strconv.Quote(jsField(field))+" has the wrong type: got a "+typ.Value,
+			core.Problem{In: "body", Field: field, Rule: "type", Reason: "got a " + typ.Value})
+	}
+	return fail(http.StatusBadRequest, "request body could not be read: "+err.Error(),
+		core.Problem{In: "body", Rule: "json", Reason: err.Error()})
 }
 
 // accountFail answers the ERRnnn envelope. The trace id has the shape of AiSensy's:
@@ -106,6 +122,9 @@ func describe(kind string, p core.Problem) string {
 		return p.Reason
 	}
 	if p.Field == "" {
+		if strings.Contains(p.Reason, "not nullable") {
+			return "request body must be a JSON object with apiKey, campaignName, destination and userName, got null"
+		}
 		switch p.Rule {
 		case "type":
 			return "request body must be a JSON object with apiKey, campaignName, destination and userName, " + strings.TrimPrefix(p.Reason, "must be an object, ")

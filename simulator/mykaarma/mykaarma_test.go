@@ -74,6 +74,14 @@ func TestRewordShortensLongEnumLists(t *testing.T) {
 	if got := reword(short).Reason; got != short.Reason {
 		t.Fatalf("short enum changed to %q", got)
 	}
+	// The server prints a JSON null in an enum as "<nil>"; users sent null.
+	null := core.Problem{Field: "messageAttributes.tags.0", Rule: "enum", Reason: `must be one of TRASH, got "<nil>"`}
+	if got := reword(null).Reason; got != "must be one of TRASH, got null" {
+		t.Fatalf("null enum reworded as %q", got)
+	}
+	if got := reword(core.Problem{Field: "messageAttributes.attachments.0", Rule: "nullable", Reason: "Value is not nullable"}).Reason; got != "must not be null" {
+		t.Fatalf("nullable reworded as %q", got)
+	}
 	if got := reword(core.Problem{Rule: "type", Reason: "must be an object"}).Field; got != "request body" {
 		t.Fatalf("root problem named %q", got)
 	}

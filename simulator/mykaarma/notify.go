@@ -129,7 +129,9 @@ func withDefaults(in []button) []Button {
 // sendingAttributes accepts both spellings of the callback fields: the notify page's
 // callBackUrl/callBackMetadata and the customer-message API's callbackURL/callbackMetaData.
 type sendingAttributes struct {
-	Delay             *int64            `json:"delay"`
+	// Delay is a float because the spec accepts any integral JSON number within int32 (1e3,
+	// 60.0), as Jackson does, and encoding/json only reads plain digits into an int.
+	Delay             *float64          `json:"delay"`
 	SendSynchronously *bool             `json:"sendSynchronously"`
 	CallBackURL       *string           `json:"callBackUrl"`
 	CallbackURL       *string           `json:"callbackURL"`
@@ -345,8 +347,8 @@ func fanOut(req *core.Request, st *state, dept *department, owner *user, na *not
 
 // deliver applies messageSendingAttributesLite: a positive delay (seconds) schedules delivery on
 // the simulator's clock; sendSynchronously without a delay delivers before the answer; otherwise
-// the messages are queued and delivered right after the answer. after (the callback) runs once
-// the messages are delivered.
+// the messages are scheduled for now and delivered right after the answer. after (the callback)
+// runs once the messages are delivered.
 func (v *Vendor) deliver(req *core.Request, s *sendingAttributes, msgs []core.Message, after func()) {
 	var delay time.Duration
 	sync := false
@@ -354,7 +356,7 @@ func (v *Vendor) deliver(req *core.Request, s *sendingAttributes, msgs []core.Me
 		if s.Delay != nil && *s.Delay > 0 {
 			delay = time.Duration(*s.Delay) * time.Second
 		} else if s.Delay != nil && *s.Delay < 0 {
-			req.Note("delay %d is negative; delivering without delay", *s.Delay)
+			req.Note("delay %d is negative; delivering without delay", int64(*s.Delay))
 		}
 		sync = isTrue(s.SendSynchronously)
 	}
@@ -371,44 +373,14 @@ func (v *Vendor) deliver(req *core.Request, s *sendingAttributes, msgs []core.Me
 		}
 		return
 	}
-	now := v.env.Clock.Now()
-	at := now.Add(delay)
-	// Shared by the batch: the store's status changes replace these, never write through them.
-	deliverAt := &at
-	history := []core.StatusChange{{Status: core.StatusScheduled, At: now}}
-	ids := make([]string, len(msgs))
-	for i := range msgs {
-		m := &msgs[i]
-		m.ID = v.env.IDs.UUID()
-		m.CreatedAt = now
-		m.DeliverAt = deliverAt
-		m.Status = core.StatusScheduled
-		m.History = history[:1:1]
-		m.RequestID = req.ID
-		ids[i] = m.ID
-	}
 	if len(msgs) > 0 {
-		v.env.Store.Add(msgs)
-		req.Created(ids...)
-		for i := range msgs {
-			v.env.Bus.Publish(core.Event{Type: core.EventMessageStatus, Time: now, Vendor: msgs[i].Vendor, Data: msgs[i].Clone()})
-		}
+		v.env.Schedule(req, v.env.Clock.Now().Add(delay), msgs...)
 	}
-	if len(ids) == 0 && after == nil {
-		return
+	if after != nil {
+		// Timers run in deadline order, and this one is due no earlier than the delivery and was
+		// set after it, so the callback follows delivery. A reset drops both.
+		v.env.Clock.AfterFunc(delay, after)
 	}
-	v.env.Clock.AfterFunc(delay, func() {
-		delivered := 0
-		for _, id := range ids {
-			if _, ok := v.env.SetStatus(id, core.StatusDelivered, ""); ok {
-				delivered++
-			}
-		}
-		// A reset in between forgot the messages; the request's result is gone with them.
-		if after != nil && (len(ids) == 0 || delivered > 0) {
-			after()
-		}
-	})
 }
 
 // notificationMessageUUID is how the vendor names a notification: the SHA-256 of a random UUID in
