@@ -38,6 +38,11 @@ Feature: Kore.ai refuses bad requests in its own error envelope
       | a blank identity              | {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": [" "]}        | identities.0      | must not be empty        |
       | a number as identity          | {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": [42]}         | identities.0      | string                   |
       | a JSON array body             | [{"channel": "msteams"}]                                                                                                    | body              | JSON object              |
+      | a null body                   | null                                                                                                                        | body              | got null                 |
+      | a null channel                | {"channel": null, "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["a@b.c"]}         | channel           | got null                 |
+      | a null message                | {"channel": "msteams", "userIdentityType": "resolve", "message": null, "identities": ["a@b.c"]}                             | message           | must not be null         |
+      | a null identity               | {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": [null]}       | identities.0      | must not be null         |
+      | trailing garbage after JSON   | {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["a@b.c"]} x  | JSON              | after top-level value    |
 
   Scenario: Several problems in one request are each named
     When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:

@@ -106,6 +106,8 @@ Feature: Kore.ai script messages run as JavaScript in a sandbox
       | reaches for process           | print(process.env.HOME)                        | process is not defined                          |
       | recurses without end          | function f() { return f() } f()                | Maximum call stack size exceeded                |
       | builds a huge string          | print('x'.repeat(1e12))                        | Invalid string length                           |
+      | sorts a huge array-like       | Array.prototype.sort.call({length: 4e9})       | Invalid array length                            |
+      | makes a huge binary buffer    | new ArrayBuffer(1e10)                          | ArrayBuffer is not defined                      |
 
   Scenario: A printed JSON object without text is delivered as the JSON
     When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:

@@ -13,8 +13,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dlclark/regexp2/v2"
 	"github.com/dop251/goja"
 )
+
+// Regular expressions that Go's regexp can't run (lookarounds, backreferences) go to regexp2,
+// whose backtracking runs inside one native call an interrupt can't reach: without a match
+// timeout a catastrophic pattern spins a core for ever after Run has given up on the script.
+// goja gives regexp2 no timeout of its own, so the default is the only handle; a match that runs
+// out of time is no match.
+func init() { regexp2.DefaultMatchTimeout = grace }
 
 // Failure kinds, as reported in Error.Kind.
 const (
@@ -46,8 +54,9 @@ type Limits struct {
 	// The heap is the whole process's, so this is a guard against runaway scripts, not an exact
 	// per-script account.
 	Memory uint64
-	// StringLength caps what one call to repeat, padStart, padEnd or join may build: those run
-	// as single native calls that an interrupt can't stop half-way.
+	// StringLength caps what one native call may build or walk, which an interrupt can't stop
+	// half-way: the string of repeat, padStart, padEnd or join, and the length of an array-like
+	// handed to an Array method, apply, Reflect, Array.from or JSON.stringify.
 	StringLength int
 }
 
@@ -110,25 +119,76 @@ type Result struct {
 	JSON map[string]any
 }
 
-// guards replaces the builtins that can allocate without bound in one native call with versions
-// that refuse, as V8 does past its own string limit, with a RangeError.
-const guardsSrc = `(function (max) {
-  function def(proto, name, fn) {
-    Object.defineProperty(proto, name, {value: fn, writable: true, configurable: true, enumerable: false});
+// guards closes the ways a script can make goja do unbounded work in one native call, which an
+// interrupt can't stop and which can take the whole process down (a sort or apply over an
+// array-like of length 2^32 allocates 64 GiB at once: a fatal out-of-memory, not a panic).
+// Strings built by repeat, padStart, padEnd and join, and array-likes handed to Array.prototype
+// methods, apply, Reflect, Array.from and JSON.stringify, are capped at max, and refused as V8
+// refuses what is past its own limits, with a RangeError. Binary buffers (ArrayBuffer, typed
+// arrays) are left out: they allocate their whole length up front and no message needs them.
+const guardsSrc = `(function (max, global) {
+  var apply = Reflect.apply, construct = Reflect.construct, isArray = Array.isArray, keys = Object.keys;
+  function def(obj, name, fn) {
+    Object.defineProperty(obj, name, {value: fn, writable: true, configurable: true, enumerable: false});
   }
   function check(n) { if (!(n <= max)) throw new RangeError('Invalid string length'); }
+  function lengthOf(o) {
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) return 0;
+    var n = Number(o.length);
+    return n > 0 ? n : 0;
+  }
+  function checkLength(o) { if (lengthOf(o) > max) throw new RangeError('Invalid array length'); }
+  // deep checks every array JSON.stringify would walk; seen stops at cycles, which stringify refuses.
+  function deep(v, seen) {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (isArray(v)) {
+      checkLength(v);
+      for (var i = 0; i < v.length; i++) deep(v[i], seen);
+    } else {
+      var ks = keys(v);
+      for (var j = 0; j < ks.length; j++) deep(v[ks[j]], seen);
+    }
+  }
   var repeat = String.prototype.repeat, padStart = String.prototype.padStart,
       padEnd = String.prototype.padEnd, join = Array.prototype.join;
   def(String.prototype, 'repeat', function repeat_(count) {
-    var s = String(this); check(s.length * Math.max(0, Number(count) || 0)); return repeat.call(s, count);
+    var s = String(this); check(s.length * Math.max(0, Number(count) || 0)); return apply(repeat, s, [count]);
   });
-  def(String.prototype, 'padStart', function padStart_(n, f) { check(Number(n) || 0); return padStart.call(this, n, f); });
-  def(String.prototype, 'padEnd', function padEnd_(n, f) { check(Number(n) || 0); return padEnd.call(this, n, f); });
+  def(String.prototype, 'padStart', function padStart_(n, f) { check(Number(n) || 0); return apply(padStart, this, [n, f]); });
+  def(String.prototype, 'padEnd', function padEnd_(n, f) { check(Number(n) || 0); return apply(padEnd, this, [n, f]); });
   def(Array.prototype, 'join', function join_(sep) {
-    var len = Number(this.length) || 0;
-    check(len * (sep === undefined ? 1 : String(sep).length));
-    return join.call(this, sep);
+    check(lengthOf(this) * (sep === undefined ? 1 : String(sep).length));
+    checkLength(this);
+    return apply(join, this, [sep]);
   });
+  // Every method that walks or copies the array natively (named rather than enumerated: reading
+  // the whole prototype costs each fresh sandbox a few hundred microseconds).
+  ['at', 'concat', 'copyWithin', 'entries', 'every', 'fill', 'filter', 'find', 'findIndex', 'findLast',
+   'findLastIndex', 'flat', 'flatMap', 'forEach', 'includes', 'indexOf', 'keys', 'lastIndexOf', 'map',
+   'reduce', 'reduceRight', 'reverse', 'shift', 'slice', 'some', 'sort', 'splice', 'toLocaleString',
+   'toReversed', 'toSorted', 'toSpliced', 'toString', 'unshift', 'values', 'with'].forEach(function (name) {
+    var fn = Array.prototype[name];
+    if (typeof fn !== 'function') return;
+    def(Array.prototype, name, function () {
+      checkLength(this);
+      for (var i = 0; i < arguments.length; i++) if (isArray(arguments[i])) checkLength(arguments[i]);
+      return apply(fn, this, arguments);
+    });
+  });
+  def(Array.prototype, Symbol.iterator, Array.prototype.values);
+  var from = Array.from, fnApply = Function.prototype.apply, stringify = JSON.stringify;
+  def(Array, 'from', function from_(items) { checkLength(items); return apply(from, this, arguments); });
+  def(Function.prototype, 'apply', function apply_(self, args) { checkLength(args); return apply(fnApply, this, arguments); });
+  def(Reflect, 'apply', function (f, self, args) { checkLength(args); return apply(f, self, args); });
+  def(Reflect, 'construct', function (f, args) { checkLength(args); return apply(construct, undefined, arguments); });
+  def(JSON, 'stringify', function stringify_(v, replacer, space) {
+    deep(v, new Set()); checkLength(replacer);
+    return apply(stringify, JSON, arguments);
+  });
+  ['ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
+   'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array',
+   'BigInt64Array', 'BigUint64Array'].forEach(function (name) { delete global[name]; });
 })`
 
 var guards = goja.MustCompile("guards", guardsSrc, true)
@@ -231,7 +291,7 @@ func run(p *Program, env Env, lim Limits, ready chan<- *goja.Runtime) (Result, e
 		return Result{}, failure(err, lim)
 	}
 	install, _ := goja.AssertFunction(g)
-	if _, err := install(goja.Undefined(), vm.ToValue(lim.StringLength)); err != nil {
+	if _, err := install(goja.Undefined(), vm.ToValue(lim.StringLength), vm.GlobalObject()); err != nil {
 		return Result{}, failure(err, lim)
 	}
 	if err := vm.Set("context", toJS(vm, env.Context)); err != nil {

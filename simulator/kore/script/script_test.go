@@ -2,6 +2,7 @@ package script
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,8 @@ func TestRunMessages(t *testing.T) {
 		{"Math.random follows the given source", `print(Math.random())`, "0.25", false},
 		{"a caught exception is fine", `try { null.x } catch (e) { print('caught') }`, "caught", false},
 		{"a small repeat is allowed", `print('ab'.repeat(3))`, "ababab", false},
+		{"array methods still work", `var a = [3, 1, 2]; print(a.sort().map(function (x) { return x * 2 }).join('-'), Math.max.apply(null, a), Array.from('ab').length, [...a].length)`, "2-4-6 3 2 3", false},
+		{"JSON.stringify still works", `var o = {a: [1, {b: 'c'}]}; o.self = undefined; print(JSON.stringify(o, null, 0))`, `{"a":[1,{"b":"c"}]}`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +82,19 @@ func TestRunFailures(t *testing.T) {
 		{"a huge padStart", `print(''.padStart(1e12))`, Limits{}, KindException, "Invalid string length"},
 		{"a huge join", `print(new Array(1e9).join('-'))`, Limits{}, KindException, "Invalid string length"},
 		{"doubling a string", `var s = 'x'; for (;;) s += s`, Limits{Time: 5 * time.Second, Memory: 64 << 20}, KindMemory, "memory"},
+		// Each of these is one native call over 2^32 elements: a fatal out-of-memory for the whole
+		// process, or a core spinning long after the run was given up, without the guards.
+		{"sorting a huge sparse array", `var a = []; a.length = 4294967295; a.sort()`, Limits{}, KindException, "Invalid array length"},
+		{"sorting a huge array-like", `Array.prototype.sort.call({length: 4e9})`, Limits{}, KindException, "Invalid array length"},
+		{"mapping a huge sparse array", `var a = []; a.length = 4e9; a.map(function (x) { return x })`, Limits{}, KindException, "Invalid array length"},
+		{"apply with a huge array-like", `Math.max.apply(null, {length: 4e9})`, Limits{}, KindException, "Invalid array length"},
+		{"Reflect.apply with a huge array-like", `Reflect.apply(Math.max, null, {length: 4e9})`, Limits{}, KindException, "Invalid array length"},
+		{"Array.from a huge array-like", `Array.from({length: 4e9})`, Limits{}, KindException, "Invalid array length"},
+		{"indexOf over a huge array-like", `Array.prototype.indexOf.call({length: 1e15}, 1)`, Limits{}, KindException, "Invalid array length"},
+		{"spreading a huge sparse array", `var a = []; a.length = 4e9; [...a]`, Limits{}, KindException, "Invalid array length"},
+		{"stringifying a nested huge array", `var a = []; a.length = 4e9; JSON.stringify({x: [a]})`, Limits{}, KindException, "Invalid array length"},
+		{"a huge ArrayBuffer", `new ArrayBuffer(1e10)`, Limits{}, KindException, "ArrayBuffer is not defined"},
+		{"a huge typed array", `new Float64Array(1e9)`, Limits{}, KindException, "Float64Array is not defined"},
 		{"no require", `require('fs')`, Limits{}, KindException, "require is not defined"},
 		{"no process", `print(process.env)`, Limits{}, KindException, "process is not defined"},
 	}
@@ -124,12 +140,31 @@ func TestRunsAreIsolated(t *testing.T) {
 	}
 }
 
+// A catastrophic backtracking pattern (a lookahead sends it to regexp2) runs inside one native
+// call; the match timeout ends it, so no goroutine spins on after the run is given up.
+func TestBacktrackingRegexpDoesNotOutliveItsRun(t *testing.T) {
+	before := runtime.NumGoroutine()
+	_, err := mustRun(t, `print(/^(?=a)(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'))`, Limits{Time: 50 * time.Millisecond})
+	var se *Error
+	if !errors.As(err, &se) || se.Kind != KindTimeout {
+		t.Fatalf("error = %v, want a timeout", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines still running after the run, %d before", runtime.NumGoroutine(), before)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func FuzzScript(f *testing.F) {
 	for _, s := range []string{
 		`print(JSON.stringify({text: 'Hi ' + context.session.BotUserSession.lastMessage.channel}))`,
 		`print('x')`, `throw 1`, `while(true){}`, `print(`, `'a'.repeat(-1)`, `print(identity.repeat(3))`,
 		`print(new Array(5).join())`, `print(String(Symbol('x')))`, `print({toString(){ throw 1 }})`,
 		`Promise.resolve().then(function(){ print('later') })`, `print([].concat.apply([], new Array(10)))`,
+		`Array.prototype.sort.call({length: 4e9})`, `var a = []; a.length = 4e9; print(JSON.stringify([a]))`, `print(/^(?=a)(a+)+$/.test('aaaa!'))`,
 	} {
 		f.Add(s)
 	}
