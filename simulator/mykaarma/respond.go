@@ -165,9 +165,11 @@ func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
 	var unreadable, attributes, body []core.Problem
 	for _, p := range rej.Problems {
 		switch {
-		case p.Field == "messageAttributes" && missing(p):
+		// A null messageAttributes or body passes the spec (nullable, as Jackson reads it) and
+		// reaches the handler, which refuses it in the same words; here they are only absent.
+		case p.Field == "messageAttributes" && p.Rule == "required":
 			attributes = append(attributes, p)
-		case p.Field == "messageAttributes.body" && (missing(p) || p.Rule == "minLength"):
+		case p.Field == "messageAttributes.body" && (p.Rule == "required" || p.Rule == "minLength"):
 			body = append(body, p)
 		default:
 			unreadable = append(unreadable, p)
@@ -188,12 +190,6 @@ func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
 	}
 	// A refusal with no problems is a server bug; still answer in the vendor's shape.
 	return failure(req, rej.Status, []APIError{apiError(CodeInvalidRequest, "request refused")}, rej.Problems)
-}
-
-// missing reports whether a problem says a value is absent or null, which the vendor's validator
-// treats alike.
-func missing(p core.Problem) bool {
-	return p.Rule == "required" || p.Rule == "nullable" || strings.Contains(p.Reason, "got null")
 }
 
 // maxListedValues is how many enum values an error lists before it only names a few: the 93
