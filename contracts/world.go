@@ -129,6 +129,9 @@ func (w *world) after(ctx context.Context, _ *godog.Scenario, err error) (contex
 		c()
 	}
 	for _, l := range w.listeners {
+		// A slow listener may still be answering the simulator: drop its connections so Close
+		// doesn't wait for the reply.
+		l.srv.CloseClientConnections()
 		l.srv.Close()
 	}
 	if w.srv != nil {
