@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,7 +81,7 @@ func (v *Vendor) Reject(_ *core.Request, rej core.Rejection) core.Response {
 	sort.SliceStable(problems, func(i, j int) bool { return fieldRank(problems[i].Field) < fieldRank(problems[j].Field) })
 	parts := make([]string, 0, len(problems))
 	for _, p := range problems {
-		if s := describe(rej.Kind, p); s != "" && !contains(parts, s) {
+		if s := describe(rej.Kind, p); s != "" && !slices.Contains(parts, s) {
 			parts = append(parts, s)
 		}
 	}
@@ -162,13 +163,4 @@ func jsField(path string) string {
 		b.WriteString(part)
 	}
 	return b.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,7 +3,6 @@ package luminous
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -247,8 +246,8 @@ func (v *Vendor) noteIgnoredFields(req *core.Request, v2 bool) {
 	var unknown []string
 	gjson.ParseBytes(req.Body).ForEach(func(key, _ gjson.Result) bool {
 		switch k := key.String(); {
-		case contains(v1Fields, k):
-		case contains(v2Fields, k):
+		case slices.Contains(v1Fields, k):
+		case slices.Contains(v2Fields, k):
 			if !v2 {
 				req.Note("%s is read only on /campaign/t1/api/v2; ignored", k)
 			}
@@ -388,8 +387,13 @@ func applyTags(req *core.Request, p *project, ct *contact, tags []string) {
 // applyAttributes sets the project's attributes on the contact and notes the others. Keys are
 // taken in sorted order so that "City" and "city" in one body give the same result every run.
 func applyAttributes(req *core.Request, p *project, ct *contact, attrs map[string]string) {
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
 	var ignored []string
-	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+	for _, k := range keys {
 		if name, ok := p.attrIndex[strings.ToLower(strings.TrimSpace(k))]; ok {
 			ct.attributes[name] = attrs[k]
 			continue
