@@ -288,7 +288,7 @@ func (s *Simulator) serve(v core.Vendor, h core.Handler, req *core.Request, in *
 		var probe any
 		if err := json.Unmarshal(body, &probe); err != nil {
 			return v.Reject(req, core.Rejection{Kind: core.RejectMalformedJSON, Status: http.StatusBadRequest,
-				Problems: []core.Problem{{In: "body", Rule: "json", Reason: "body is not valid JSON: " + jsonErrorText(err)}}})
+				Problems: []core.Problem{jsonProblem(body, err)}})
 		}
 	}
 	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
@@ -309,15 +309,96 @@ func resetBody(r *http.Request, body []byte) {
 	r.ContentLength = int64(len(body))
 }
 
-func jsonErrorText(err error) string {
+// jsonProblem says why a body is not usable JSON: where the syntax breaks, or which value is a
+// number too large to hold (valid JSON syntax, but no JSON parser can use 1e999).
+func jsonProblem(body []byte, err error) core.Problem {
+	p := core.Problem{In: "body", Rule: "json"}
 	var syn *json.SyntaxError
-	if errors.As(err, &syn) {
-		return fmt.Sprintf("%s (at byte %d)", syn.Error(), syn.Offset)
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		p.Reason = fmt.Sprintf("body is not valid JSON: %s (at byte %d)", syn.Error(), syn.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		p.Reason = "body is not valid JSON: unexpected end of input"
+	case errors.As(err, &typ) && strings.HasPrefix(typ.Value, "number"):
+		p.Field = pathAt(body, strings.TrimPrefix(typ.Value, "number "), typ.Offset)
+		where := "in the body"
+		if p.Field != "" {
+			where = "at " + p.Field
+		}
+		p.Reason = fmt.Sprintf("body is not usable JSON: the %s %s is out of range", typ.Value, where)
+	default:
+		p.Reason = "body is not valid JSON: " + err.Error()
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
-		return "unexpected end of input"
+	return p
+}
+
+// pathAt names, as a dotted path ("recipients.contacts.2"), the number literal that the JSON
+// decoder stopped at: the last one written as literal that ends by byte offset end (the decoder
+// reports the offset just past what it read). "" when it is the whole body or is not found.
+func pathAt(body []byte, literal string, end int64) string {
+	type frame struct {
+		array bool
+		index int
+		key   string
+		onKey bool // in an object, the next string token is a key
 	}
-	return err.Error()
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var stack []*frame
+	path := func() string {
+		parts := make([]string, len(stack))
+		for i, f := range stack {
+			if f.array {
+				parts[i] = fmt.Sprint(f.index)
+			} else {
+				parts[i] = f.key
+			}
+		}
+		return strings.Join(parts, ".")
+	}
+	// valueDone moves the enclosing container past one value.
+	valueDone := func() {
+		if n := len(stack); n > 0 {
+			if f := stack[n-1]; f.array {
+				f.index++
+			} else {
+				f.onKey = true
+			}
+		}
+	}
+	found := ""
+	for {
+		tok, err := dec.Token()
+		if err != nil || dec.InputOffset() > end {
+			return found
+		}
+		top := (*frame)(nil)
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				stack = append(stack, &frame{array: t == '[', onKey: t == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+		case string:
+			if top != nil && !top.array && top.onKey {
+				top.key, top.onKey = t, false
+				continue
+			}
+			valueDone()
+		default:
+			if n, ok := t.(json.Number); ok && n.String() == literal {
+				found = path()
+			}
+			valueDone()
+		}
+	}
 }
 
 func (s *Simulator) methodNotAllowed(v core.Vendor, path string, methods []string) http.Handler {

@@ -80,6 +80,17 @@ Feature: Luma refuses bad requests with its own envelope and logs them for troub
       | a JSON string body       | "hello"                                                                         | body                | string          |
       | malformed JSON           | {"recipients": {"contacts": "ruth"}, "message": "hi"                            | JSON                | end             |
 
+  Scenario: A number too large for any JSON parser is named by its field
+    When I send a POST request to "/vsa/public/notifylumauser/message" with body:
+      """
+      {"recipients": {"contacts": "ruth"}, "template_id": 1e999, "message": "hi"}
+      """
+    Then the response status is 400
+    And the JSON at "errors.0" contains "template_id"
+    And the JSON at "errors.0" contains "out of range"
+    And no message was delivered
+    And the Luma troubleshoot log of tenant "acme" has 1 entry
+
   Scenario: Several problems in one request are all named
     When I send a POST request to "/vsa/public/notifylumauser/message" with body:
       """
