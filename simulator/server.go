@@ -169,7 +169,9 @@ func loadSpec(name string) (*openapi3.T, error) {
 }
 
 func (s *Simulator) buildRouter(spec func(name string) (*openapi3.T, error)) error {
-	r := mux.NewRouter()
+	// No path cleaning: gorilla/mux would answer "/a/./b" or "//a" with a 301, and a client that
+	// follows it turns its POST into a GET. Such paths get the JSON 404 instead.
+	r := mux.NewRouter().SkipClean(true)
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)
 	var problems []string
 	for _, v := range s.vendors {

@@ -153,3 +153,13 @@ Feature: Controlling the sandbox through /_sim
     When I send a GET request to "/no/such/route"
     Then the response status is 404
     And the JSON at "hint" contains "/openapi/"
+
+  Scenario Outline: A path needing cleaning is a 404, never a redirect that turns a POST into a GET
+    When I send a POST request to "<path>"
+    Then the response status is 404
+    And the JSON at "error" contains "no route"
+
+    Examples:
+      | path                                        |
+      | //vsa/public/notifylumauser/message         |
+      | /vsa/public/./notifylumauser/message        |
