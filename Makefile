@@ -13,7 +13,7 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
-run: ## run the sandbox on $(ADDR) with the demo dataset (ARGS="--strict" to add flags)
+run: ## run the sandbox on ADDR (default 127.0.0.1:4545) with the demo dataset; ARGS="--strict" adds flags
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/notifysim serve --addr $(ADDR) $(ARGS)
 
 .PHONY: build
@@ -40,7 +40,7 @@ bench: ## run the Go benchmarks and write BENCHMARKS.md
 	./scripts/bench.sh
 
 .PHONY: fuzz
-fuzz: ## run every fuzz target for $(FUZZTIME) each
+fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	@for pkg in $$($(GO) list ./...); do \
 	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "== $$pkg $$target ($(FUZZTIME))"; \
