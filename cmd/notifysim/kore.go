@@ -42,7 +42,7 @@ the XO Platform (and notifysim) checks. Example:
 	clientID := fs.String("client-id", koreapi.DemoClientID, "the JWT app's Client ID (appId claim)")
 	secret := fs.String("client-secret", koreapi.DemoSecret, "the JWT app's Client Secret (HS256 key)")
 	sub := fs.String("sub", "", "sub claim (optional)")
-	ttl := fs.Duration("ttl", 0, "lifetime; sets iat and exp (0: the token does not expire)")
+	ttl := fs.Duration("ttl", 0, "lifetime; sets iat and exp (0: the token does not expire; negative: already expired, to test refusals)")
 	jti := fs.String("jti", "", "jti claim, for apps that enforce JTI")
 	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

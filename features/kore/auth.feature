@@ -57,6 +57,18 @@ Feature: Kore.ai authenticates with a JWT in the auth header
       | a Bearer credential  | Bearer eyJhbGciOiJIUzI1NiJ9.e30.x       |
       | the client secret    | demo-app-secret                         |
 
+  Scenario: A JWT sent after the word Bearer is refused, and the journal says to drop the word
+    Given I use the demo Kore token
+    And I set header "auth" to "Bearer ${koreToken}"
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 401
+    And the JSON at "errors.0.code" is 4002
+    When I send a GET request to "/_sim/requests?vendor=kore"
+    Then the JSON at "requests.0.problems.0.reason" contains "without the word Bearer"
+
   Scenario: No auth header at all
     When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
       """

@@ -56,6 +56,9 @@ func (v *Vendor) verify(st *state, token string) (*app, string) {
 	if token == "" {
 		return nil, "the auth header is missing; send auth: <JWT signed with the app's client secret>"
 	}
+	if scheme, _, ok := strings.Cut(token, " "); ok && strings.EqualFold(scheme, "Bearer") {
+		return nil, "the auth header carries the JWT alone, without the word Bearer: auth: <JWT>"
+	}
 	var a *app
 	var keyErr string
 	claims := jwt.MapClaims{}

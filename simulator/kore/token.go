@@ -18,7 +18,7 @@ type TokenOptions struct {
 	ClientID string
 	Secret   string
 	Subject  string        // sub; the docs' examples use any user id
-	TTL      time.Duration // sets iat and exp from Now
+	TTL      time.Duration // sets iat and exp from Now; negative mints an already expired token
 	JTI      string        // jti, for apps that enforce it
 	Now      time.Time     // default time.Now()
 }
@@ -33,7 +33,7 @@ func Token(o TokenOptions) (string, error) {
 	if o.JTI != "" {
 		claims["jti"] = o.JTI
 	}
-	if o.TTL > 0 {
+	if o.TTL != 0 {
 		now := o.Now
 		if now.IsZero() {
 			now = time.Now()
