@@ -114,7 +114,11 @@ func schemaProblem(in, path string, e *openapi3.SchemaError) core.Problem {
 			for _, v := range e.Schema.Enum {
 				vals = append(vals, fmt.Sprint(v))
 			}
-			p.Reason = "must be one of " + strings.Join(vals, ", ") + ", got " + fmt.Sprintf("%q", fmt.Sprint(e.Value))
+			got := fmt.Sprintf("%q", fmt.Sprint(e.Value))
+			if e.Value == nil {
+				got = "null" // not Go's "<nil>"
+			}
+			p.Reason = "must be one of " + strings.Join(vals, ", ") + ", got " + got
 		}
 	case "oneOf", "anyOf":
 		if e.Schema != nil && e.Schema.Description != "" {

@@ -227,10 +227,12 @@ func (s *Simulator) bind(r *mux.Router, v core.Vendor, doc *openapi3.T) (problem
 // ServeHTTP serves every vendor route and the admin API.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 
-// Close stops background work: callbacks in flight and open event streams.
+// Close stops background work: callbacks in flight, open event streams and long-polls, and the
+// clock's pending timers (a scheduled delivery would otherwise still run on the wall clock).
 func (s *Simulator) Close() {
 	s.cancel()
 	s.env.Callbacks.Close()
+	s.env.Clock.Reset(time.Time{})
 }
 
 func (s *Simulator) operation(v core.Vendor, route *routers.Route, h core.Handler) http.Handler {
@@ -272,15 +274,21 @@ func (s *Simulator) serve(v core.Vendor, h core.Handler, req *core.Request, in *
 		}
 	}()
 	r := req.HTTP
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBodyBytes+1))
-	if err != nil {
-		return v.Reject(req, core.Rejection{Kind: core.RejectMalformedJSON, Status: http.StatusBadRequest,
-			Problems: []core.Problem{{In: "body", Rule: "read", Reason: "could not read the request body: " + err.Error()}}})
+	var body []byte
+	if in.Route.Operation.RequestBody != nil {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBodyBytes+1))
+		if err != nil {
+			return v.Reject(req, core.Rejection{Kind: core.RejectMalformedJSON, Status: http.StatusBadRequest,
+				Problems: []core.Problem{{In: "body", Rule: "read", Reason: "could not read the request body: " + err.Error()}}})
+		}
+		if int64(len(body)) > s.opts.MaxBodyBytes {
+			return v.Reject(req, core.Rejection{Kind: core.RejectTooLarge, Status: http.StatusRequestEntityTooLarge,
+				Problems: []core.Problem{{In: "body", Rule: "size", Reason: fmt.Sprintf("request body is larger than %d bytes", s.opts.MaxBodyBytes)}}})
+		}
 	}
-	if int64(len(body)) > s.opts.MaxBodyBytes {
-		return v.Reject(req, core.Rejection{Kind: core.RejectTooLarge, Status: http.StatusRequestEntityTooLarge,
-			Problems: []core.Problem{{In: "body", Rule: "size", Reason: fmt.Sprintf("request body is larger than %d bytes", s.opts.MaxBodyBytes)}}})
-	}
+	// An operation whose spec takes no body ignores one sent anyway (a GET with a body, a bare
+	// POST /_sim/reset), as most servers do: refusing it would answer a status the spec can't list.
 	req.Body = body
 	resetBody(r, body)
 	if refused := v.Authenticate(req.Operation, req); refused != nil {
@@ -527,10 +535,26 @@ func (s *Simulator) checkResponse(in *openapi3filter.RequestValidationInput, res
 	})
 }
 
+// Header limits for the journal: net/http admits up to 1 MiB of headers per request, which
+// 10,000 entries must not keep whole.
+const (
+	journalHeaders     = 100
+	journalHeaderBytes = 4 << 10
+)
+
 func flatHeaders(h http.Header) map[string]string {
-	out := make(map[string]string, len(h))
-	for k, v := range h {
-		out[k] = strings.Join(v, ", ")
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	out := make(map[string]string, min(len(names), journalHeaders+1))
+	for i, k := range names {
+		if i == journalHeaders {
+			out["…"] = fmt.Sprintf("%d more headers", len(names)-i)
+			break
+		}
+		out[k] = truncate([]byte(strings.Join(h[k], ", ")), journalHeaderBytes)
 	}
 	return out
 }

@@ -304,6 +304,11 @@ func TestValidationProblems(t *testing.T) {
 			want: []core.Problem{{In: "body", Field: "kind", Rule: "enum", Reason: `must be one of TEXT, IMAGE, CARD, got "VIDEO"`}},
 		},
 		{
+			name: "enum names a null as JSON does", body: `{"kind":null,"recipients":{"contacts":"a"}}`,
+			wantStatus: 400, wantKind: core.RejectInvalid,
+			want: []core.Problem{{In: "body", Field: "kind", Rule: "enum", Reason: `must be one of TEXT, IMAGE, CARD, got null`}},
+		},
+		{
 			name: "anyOf uses the schema's description", body: `{"kind":"TEXT","recipients":{"contacts":7}}`,
 			wantStatus: 400, wantKind: core.RejectInvalid,
 			want: []core.Problem{{In: "body", Field: "recipients.contacts", Rule: "anyOf", Reason: "must be an array of ids or a comma-separated string"}},
@@ -757,6 +762,20 @@ func TestJournalRecordsRequest(t *testing.T) {
 	if s.Journal().Total() != 1 {
 		t.Errorf("an admin request was journaled")
 	}
+
+	// Headers are kept within bounds: net/http admits a megabyte of them.
+	headers := []string{"Content-Type", "application/json", "X-Huge", strings.Repeat("h", 100_000)}
+	for i := range 300 {
+		headers = append(headers, fmt.Sprintf("X-Many-%03d", i), "v")
+	}
+	send(s, "POST", "/fake/send", body, headers...)
+	e = s.Journal().List(core.JournalFilter{Limit: 1})[0]
+	if len(e.Headers) > journalHeaders+1 || e.Headers["…"] == "" {
+		t.Errorf("journal kept %d headers, want at most %d and a count of the rest", len(e.Headers), journalHeaders)
+	}
+	if h := e.Headers["X-Huge"]; len(h) > journalHeaderBytes+64 {
+		t.Errorf("journal kept a %d-byte header value", len(h))
+	}
 }
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -781,5 +800,20 @@ func TestJSONProblemNamesAnOutOfRangeNumber(t *testing.T) {
 		if p.Field != tc.field || !strings.Contains(p.Reason, tc.reason) || p.Rule != "json" {
 			t.Errorf("jsonProblem(%s) = %+v, want field %q and a reason containing %q", tc.body, p, tc.field, tc.reason)
 		}
+	}
+}
+
+func TestCloseDropsPendingTimers(t *testing.T) {
+	s := newFakeSim(t, Options{})
+	ran := make(chan struct{}, 1)
+	s.Clock().AfterFunc(10*time.Millisecond, func() { ran <- struct{}{} })
+	s.Close()
+	if n := s.Clock().Pending(); n != 0 {
+		t.Errorf("%d timers pending after Close", n)
+	}
+	select {
+	case <-ran:
+		t.Error("a timer ran after Close")
+	case <-time.After(50 * time.Millisecond):
 	}
 }

@@ -122,6 +122,32 @@ Feature: Controlling the sandbox through /_sim
       | bad duration      | {"action": "advance", "duration": "soon"}     | duration |
       | negative duration | {"action": "advance", "duration": "-5s"}      | duration |
       | bad time          | {"action": "set", "time": "tomorrow"}         | time     |
+      | year 10000        | {"action": "set", "time": "9999-06-01T00:00:00Z"} | years 1 to 9998 |
+      | before year 1     | {"action": "set", "time": "0000-06-01T00:00:00Z"} | years 1 to 9998 |
+
+  Scenario: A running clock set centuries away keeps that time
+    When I send a POST request to "/_sim/clock" with body:
+      """
+      {"action": "set", "time": "9000-01-01T00:00:00Z"}
+      """
+    Then the response status is 200
+    And the JSON at "now" contains "9000-01-01T00:00"
+    When I send a POST request to "/_sim/clock" with body:
+      """
+      {"action": "set", "time": "0001-01-01T00:00:00Z"}
+      """
+    Then the JSON at "now" contains "0001-01-01T00:00"
+
+  Scenario: The clock can't be advanced past the year 9998
+    Given the clock is frozen at "9998-12-31T00:00:00Z"
+    When I send a POST request to "/_sim/clock" with body:
+      """
+      {"action": "advance", "duration": "48h"}
+      """
+    Then the response status is 400
+    And the JSON at "error" contains "past the year 9998"
+    When I send a GET request to "/_sim/clock"
+    Then the JSON at "now" is "9998-12-31T00:00:00Z"
 
   Scenario: The journal records every vendor request with its outcome
     Given I set header "Authorization" to "Bearer luma-demo-token"

@@ -79,6 +79,10 @@ Feature: Luma refuses bad requests with its own envelope and logs them for troub
       | a JSON array body        | [{"recipients": {"contacts": "ruth"}, "message": "hi"}]                         | body                | array           |
       | a JSON string body       | "hello"                                                                         | body                | string          |
       | malformed JSON           | {"recipients": {"contacts": "ruth"}, "message": "hi"                            | JSON                | end             |
+      | trailing garbage         | {"recipients": {"contacts": "ruth"}, "message": "hi"} x                         | JSON                | after top-level |
+      | a JSON null body         | null                                                                            | body                | got null        |
+      | a null message           | {"recipients": {"contacts": "ruth"}, "message": null}                           | message             | not be null     |
+      | null recipients          | {"recipients": null, "message": "hi"}                                           | recipients          | not be null     |
 
   Scenario: A number too large for any JSON parser is named by its field
     When I send a POST request to "/vsa/public/notifylumauser/message" with body:

@@ -103,6 +103,16 @@ Feature: Luma notifies chat users by login id and role
     And the JSON at "data.notified" is 1
     And user "ruth" of Luma tenant "acme" has 1 message
 
+  Scenario: Keys are case-sensitive and a repeated key counts once, the last one
+    When I send a POST request to "/vsa/public/notifylumauser/message" with body:
+      """
+      {"recipients": {"contacts": "ruth", "CONTACTS": "admin.user"}, "message": "first", "message": "second", "Message": "other"}
+      """
+    Then the response status is 200
+    And the JSON at "data.recipients" has 1 item
+    And user "ruth" of Luma tenant "acme" has 1 message containing "second"
+    And user "admin.user" of Luma tenant "acme" has 0 messages
+
   Scenario: The route without the /vsa prefix behaves the same
     When I send a POST request to "/public/notifylumauser/message" with body:
       """

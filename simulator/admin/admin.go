@@ -328,11 +328,17 @@ func (a *API) setClock(req *core.Request) core.Response {
 		if err != nil {
 			return fail(http.StatusBadRequest, "time: %q is not an RFC 3339 time such as 2026-01-01T09:00:00Z", body.Time)
 		}
+		if t.Before(core.MinTime) || !t.Before(core.MaxTime) {
+			return fail(http.StatusBadRequest, "time: %s is outside the years 1 to 9998 the clock can keep", body.Time)
+		}
 		c.Set(t)
 	case "advance":
 		d, err := time.ParseDuration(body.Duration)
 		if err != nil || d < 0 {
 			return fail(http.StatusBadRequest, "duration: %q is not a positive duration such as 90s or 1h30m", body.Duration)
+		}
+		if !c.Now().Add(d).Before(core.MaxTime) {
+			return fail(http.StatusBadRequest, "duration: advancing by %s would take the clock past the year 9998", body.Duration)
 		}
 		c.Advance(d)
 	}

@@ -6,15 +6,18 @@ import (
 	"time"
 )
 
-// Clock is the simulator's notion of time. It runs on the wall clock (plus an offset) until it is
-// frozen; a frozen clock moves only when Set or Advance is called. Timers created with AfterFunc
+// Clock is the simulator's notion of time. It runs at wall-clock speed from a base time until it
+// is frozen; a frozen clock moves only when Set or Advance is called. Timers created with AfterFunc
 // fire when the clock reaches their deadline, whichever way it gets there, so scheduled messages,
 // job progress and rate-limit windows all follow the same time.
 type Clock struct {
 	mu     sync.Mutex
 	frozen bool
-	now    time.Time     // the frozen time
-	offset time.Duration // simulated minus wall time while running
+	// now is the frozen time, or while running the simulated time at the wall time anchor. A base
+	// and an anchor rather than an offset from wall time: a time.Duration saturates at ±292
+	// years, so an offset would land a clock set to 9000 or to year 1 somewhere else.
+	now    time.Time
+	anchor time.Time
 	timers timerHeap
 	seq    int64
 	wall   func() time.Time
@@ -22,8 +25,18 @@ type Clock struct {
 	run    sync.Mutex // serialises timer execution
 }
 
+// The earliest and latest times the clock can be set or advanced to: years 1 to 9998, so a
+// running clock has a year before it leaves what RFC 3339 (and JSON) can write.
+var (
+	MinTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxTime = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 // NewClock returns a running clock that follows wall time.
-func NewClock() *Clock { return &Clock{wall: time.Now} }
+func NewClock() *Clock {
+	now := time.Now()
+	return &Clock{wall: time.Now, now: now, anchor: now}
+}
 
 // Now returns the simulated time.
 func (c *Clock) Now() time.Time {
@@ -36,7 +49,7 @@ func (c *Clock) nowLocked() time.Time {
 	if c.frozen {
 		return c.now
 	}
-	return c.wall().Add(c.offset)
+	return c.now.Add(c.wall().Sub(c.anchor))
 }
 
 // Frozen reports whether the clock only moves when told to.
@@ -60,7 +73,7 @@ func (c *Clock) Freeze() {
 func (c *Clock) Resume() {
 	c.mu.Lock()
 	if c.frozen {
-		c.offset = c.now.Sub(c.wall())
+		c.anchor = c.wall()
 		c.frozen = false
 	}
 	c.mu.Unlock()
@@ -97,9 +110,12 @@ func (c *Clock) Reset(start time.Time) {
 		c.wake.Stop()
 		c.wake = nil
 	}
-	c.offset = 0
 	c.frozen = !start.IsZero()
+	c.anchor = c.wall()
 	c.now = start
+	if !c.frozen {
+		c.now = c.anchor
+	}
 }
 
 // Timer is a pending AfterFunc.
@@ -145,10 +161,9 @@ func (c *Clock) Pending() int {
 
 // setLocked moves the simulated time to t.
 func (c *Clock) setLocked(t time.Time) {
-	if c.frozen {
-		c.now = t
-	} else {
-		c.offset = t.Sub(c.wall())
+	c.now = t
+	if !c.frozen {
+		c.anchor = c.wall()
 	}
 }
 

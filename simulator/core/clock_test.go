@@ -283,3 +283,25 @@ func TestClockConcurrentUse(t *testing.T) {
 		t.Errorf("ran %d timers, want 100", ran)
 	}
 }
+
+// A running clock set centuries away from wall time reads that time: an offset from the wall
+// clock (a time.Duration, ±292 years at most) would have put it elsewhere.
+func TestClockSetFarFromWallTime(t *testing.T) {
+	for _, want := range []time.Time{
+		MinTime,
+		time.Date(1700, 6, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC),
+		MaxTime.Add(-time.Hour),
+	} {
+		c := NewClock()
+		c.Set(want)
+		if got := c.Now(); got.Before(want) || got.After(want.Add(time.Minute)) {
+			t.Errorf("running clock Set(%v) reads %v", want, got)
+		}
+		c.Freeze()
+		c.Resume()
+		if got := c.Now(); got.Before(want) || got.After(want.Add(time.Minute)) {
+			t.Errorf("after Freeze and Resume the clock set to %v reads %v", want, got)
+		}
+	}
+}

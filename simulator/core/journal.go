@@ -1,9 +1,11 @@
 package core
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // JournalEntry records one vendor request: what came in, how it was judged, what went out.
@@ -130,12 +132,26 @@ func NewTroubleshoot(capacity int) *Troubleshoot {
 	return &Troubleshoot{cap: capacity}
 }
 
-// Add records an entry.
+// TroubleshootBodyLimit is how much of a request body an entry keeps: 10,000 refused 1 MiB
+// bodies would otherwise hold 10 GiB.
+const TroubleshootBodyLimit = 64 << 10
+
+// Add records an entry, its body cut to TroubleshootBodyLimit bytes, dropping the oldest when full.
 func (t *Troubleshoot) Add(e TroubleshootEntry) {
+	if n := len(e.Body); n > TroubleshootBodyLimit {
+		cut := TroubleshootBodyLimit
+		for cut > 0 && !utf8.RuneStart(e.Body[cut]) { // don't split a character
+			cut--
+		}
+		e.Body = e.Body[:cut] + fmt.Sprintf("… (%d bytes more)", n-cut)
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.entries) >= t.cap {
-		t.entries = append(t.entries[:0], t.entries[1:]...)
+		// Reslicing rather than shifting keeps Add O(1); append copies the live entries into a
+		// fresh array when it grows, so the dropped ones are freed.
+		t.entries[0] = TroubleshootEntry{}
+		t.entries = t.entries[1:]
 	}
 	t.entries = append(t.entries, e)
 }

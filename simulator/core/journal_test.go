@@ -3,7 +3,9 @@ package core
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func journalIDs(es []JournalEntry) []string {
@@ -128,5 +130,24 @@ func TestTroubleshoot(t *testing.T) {
 	ts.Reset()
 	if got := list("", "", 0); len(got) != 0 {
 		t.Errorf("after Reset: %v", got)
+	}
+}
+
+func TestTroubleshootKeepsAtMostTheBodyLimit(t *testing.T) {
+	ts := NewTroubleshoot(2)
+	body := strings.Repeat("é", TroubleshootBodyLimit) // 2 bytes each: the limit falls inside one
+	for range 3 {
+		ts.Add(TroubleshootEntry{Vendor: "luma", Body: body})
+	}
+	entries := ts.List("", "", 0)
+	if len(entries) != 2 {
+		t.Fatalf("%d entries, want the cap of 2", len(entries))
+	}
+	got := entries[0].Body
+	if len(got) > TroubleshootBodyLimit+64 || !strings.HasSuffix(got, fmt.Sprintf("… (%d bytes more)", TroubleshootBodyLimit)) {
+		t.Errorf("body of %d bytes ends %q", len(got), got[max(0, len(got)-40):])
+	}
+	if !utf8.ValidString(got) {
+		t.Error("the cut split a character")
 	}
 }

@@ -15,15 +15,45 @@ import (
 const MaxContacts = 1000
 
 type notifyRequest struct {
-	Recipients struct {
-		Contacts json.RawMessage `json:"contacts"`
-		Roles    json.RawMessage `json:"roles"`
-	} `json:"recipients"`
-	TemplateID    json.RawMessage `json:"template_id"`
-	TemplateType  string          `json:"template_type"`
-	BotExternalID string          `json:"botExternalID"`
-	ResponseType  string          `json:"responseType"`
-	Message       string          `json:"message"`
+	Contacts, Roles, TemplateID               json.RawMessage
+	TemplateType, BotExternalID, ResponseType string
+	Message                                   string
+}
+
+// decodeNotify reads the body by its exact key names. encoding/json would also match "MESSAGE"
+// or "Message" to message, so {"message": "a", "Message": "b"} would deliver "b" where the
+// vendor's case-sensitive parser (and the spec's validation) take "a".
+func decodeNotify(data []byte) (notifyRequest, error) {
+	var top, recipients map[string]json.RawMessage
+	var b notifyRequest
+	if err := json.Unmarshal(data, &top); err != nil {
+		return b, err
+	}
+	if raw := top["recipients"]; len(raw) > 0 {
+		if err := json.Unmarshal(raw, &recipients); err != nil {
+			return b, err
+		}
+	}
+	b.Contacts, b.Roles, b.TemplateID = recipients["contacts"], recipients["roles"], top["template_id"]
+	for key, raw := range top {
+		var dst *string
+		switch key {
+		case "template_type":
+			dst = &b.TemplateType
+		case "botExternalID":
+			dst = &b.BotExternalID
+		case "responseType":
+			dst = &b.ResponseType
+		case "message":
+			dst = &b.Message
+		default:
+			continue
+		}
+		if err := json.Unmarshal(raw, dst); err != nil {
+			return b, fmt.Errorf("%s: %w", key, err)
+		}
+	}
+	return b, nil
 }
 
 // Result is the data of a successful notify.
@@ -36,8 +66,8 @@ type Result struct {
 
 func (v *Vendor) notify(req *core.Request) core.Response {
 	t := req.Auth.(*tenant)
-	var body notifyRequest
-	if err := json.Unmarshal(req.Body, &body); err != nil {
+	body, err := decodeNotify(req.Body)
+	if err != nil { // the spec's validation has passed: this is a simulator bug, but say what
 		return v.badRequest(req, t, []core.Problem{{In: "body", Field: "body", Rule: "json", Reason: err.Error()}})
 	}
 	var problems []core.Problem
@@ -45,11 +75,11 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 		problems = append(problems, core.Problem{In: "body", Field: field, Reason: reason})
 	}
 
-	contacts, all, err := parseContacts(body.Recipients.Contacts)
+	contacts, all, err := parseContacts(body.Contacts)
 	if err != nil {
 		add("recipients.contacts", err.Error())
 	}
-	roles, err := parseRoles(body.Recipients.Roles)
+	roles, err := parseRoles(body.Roles)
 	if err != nil {
 		add("recipients.roles", err.Error())
 	}
