@@ -4,11 +4,13 @@
 package contracts
 
 import (
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cucumber/godog"
@@ -41,7 +43,15 @@ type Options struct {
 	targetFixtures []byte
 }
 
-// Run runs the contracts and returns godog's exit status: 0 passed, 1 failed, 2 bad options.
+// Exit statuses of Run.
+const (
+	Passed     = 0
+	Failed     = 1
+	BadOptions = 2
+	NoScenario = 3 // the paths and tags selected no scenario: a mistyped tag must not pass CI
+)
+
+// Run runs the contracts and returns an exit status: Passed, Failed, BadOptions or NoScenario.
 func Run(opts Options) int {
 	if opts.FS == nil {
 		opts.FS = features.FS
@@ -66,10 +76,15 @@ func Run(opts Options) int {
 		opts.Concurrency = 1
 		opts.targetFixtures = fetchFixtures(opts.Target)
 	}
+	var ran atomic.Int64
 	suite := godog.TestSuite{
-		Name:                "notifysim",
-		ScenarioInitializer: func(sc *godog.ScenarioContext) { newWorld(opts).register(sc) },
+		Name: "notifysim",
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			ran.Add(1)
+			newWorld(opts).register(sc)
+		},
 		Options: &godog.Options{
+			NoColors:    !isTerminal(opts.Output),
 			Format:      opts.Format,
 			Output:      opts.Output,
 			Paths:       opts.Paths,
@@ -81,7 +96,23 @@ func Run(opts Options) int {
 			TestingT:    opts.TestingT,
 		},
 	}
-	return suite.Run()
+	status := suite.Run()
+	if status == Passed && ran.Load() == 0 {
+		fmt.Fprintf(opts.Output, "no scenario matches paths %v and tags %q\n", opts.Paths, opts.Tags)
+		return NoScenario
+	}
+	return status
+}
+
+// isTerminal reports whether w is a terminal, where colour codes belong; a file or a pipe (a CI
+// log, a report) gets plain text.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // fetchFixtures reads a notifysim target's dataset; nil when the target has no /_sim API.

@@ -3,6 +3,8 @@ package simulator
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -36,7 +38,7 @@ func problemsFrom(err error) (problems []core.Problem, mediaType bool) {
 			if strings.HasPrefix(reqErr.Reason, "header Content-Type has unexpected value") {
 				mediaType = true
 				problems = append(problems, core.Problem{In: "header", Field: "Content-Type", Rule: "contentType",
-					Reason: "unsupported Content-Type " + quoteOrNone(reqErr.Input.Request.Header.Get("Content-Type")) + "; send application/json"})
+					Reason: "unsupported Content-Type " + quoteOrNone(reqErr.Input.Request.Header.Get("Content-Type")) + "; send " + accepted(reqErr.RequestBody)})
 				return
 			}
 			if reqErr.Err == nil {
@@ -177,4 +179,24 @@ func quoteOrNone(s string) string {
 		return "(none)"
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// accepted lists the media types an operation's body may have, from its spec.
+func accepted(body *openapi3.RequestBody) string {
+	if body == nil || len(body.Content) == 0 {
+		return "application/json"
+	}
+	types := make([]string, 0, len(body.Content))
+	for t := range body.Content {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	if i := slices.Index(types, "application/json"); i > 0 {
+		// JSON first: it is what most callers mean to send.
+		types = append([]string{"application/json"}, slices.Delete(types, i, i+1)...)
+	}
+	if len(types) == 1 {
+		return types[0]
+	}
+	return "one of " + strings.Join(types, ", ")
 }

@@ -42,6 +42,10 @@ func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		// Every command takes flags only: a stray word is a typo, not something to ignore.
+		return fmt.Errorf("unexpected argument %q; see --help", fs.Arg(0))
+	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error

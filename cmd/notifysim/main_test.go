@@ -79,6 +79,22 @@ func TestRun(t *testing.T) {
 		{name: "verify with an --output it can't create", args: []string{"verify", "--output", filepath.Join(t.TempDir(), "no", "such", "dir", "r.xml")}, wantCode: 2,
 			wantStderr: []string{"notifysim verify:", "no such file"}},
 		{name: "verify --help", args: []string{"verify", "--help"}, wantCode: 0, wantStderr: []string{"--target", "[NOTIFYSIM_TARGET]"}},
+		{name: "serve with a negative --journal-cap", args: []string{"serve", "--journal-cap", "-1"}, wantCode: 2,
+			wantStderr: []string{"--journal-cap must be at least 1"}},
+		{name: "serve with a stray argument", args: []string{"serve", "extra-arg"}, wantCode: 2,
+			wantStderr: []string{`unexpected argument "extra-arg"`}},
+		{name: "kore token with a stray argument", args: []string{"kore", "token", "extra"}, wantCode: 2,
+			wantStderr: []string{`unexpected argument "extra"`}},
+		{name: "verify with an unknown format", args: []string{"verify", "--format", "xml"}, wantCode: 2,
+			wantStderr: []string{`--format "xml" is not one of pretty, progress, junit, cucumber`}},
+		{name: "verify with an unknown API", args: []string{"verify", "--apis", "luma,bogus"}, wantCode: 2,
+			wantStderr: []string{`no contracts for "bogus"`}},
+		{name: "verify with a target that is not a URL", args: []string{"verify", "--target", "127.0.0.1:4545"}, wantCode: 2,
+			wantStderr: []string{"not an absolute http(s) URL"}},
+		{name: "verify with a target nobody answers", args: []string{"verify", "--target", "http://127.0.0.1:1"}, wantCode: 2,
+			wantStderr: []string{"does not answer"}},
+		{name: "verify selecting no scenario", args: []string{"verify", "--tags", "@no-such-tag", "--format", "progress"}, wantCode: 3,
+			wantStderr: []string{"no scenario matches"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -31,7 +31,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fixturesFile := fs.String("fixtures", "", "dataset file (YAML or JSON) to load instead of the demo dataset")
 	strict := fs.Bool("strict", false, "check every response against the spec; a response outside it becomes a 500")
 	seed := fs.Uint64("seed", 0, "seed for generated ids, so a run can be replayed (0 = random)")
-	journalCap := fs.Int("journal-cap", 10000, "how many requests the journal keeps")
+	journalCap := fs.Int("journal-cap", 10000, "how many requests the journal (and the troubleshoot log) keeps, at least 1")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
@@ -39,6 +39,10 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 			return 0
 		}
 		fmt.Fprintln(stderr, "notifysim serve:", err)
+		return 2
+	}
+	if *journalCap < 1 {
+		fmt.Fprintf(stderr, "notifysim serve: --journal-cap must be at least 1, not %d\n", *journalCap)
 		return 2
 	}
 	logger, err := newLogger(stderr, *logFormat, *logLevel)

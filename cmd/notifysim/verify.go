@@ -5,10 +5,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/notifysim/notifysim/contracts"
+	"github.com/notifysim/notifysim/features"
 )
 
 func verify(args []string, stdout, stderr io.Writer) int {
@@ -17,7 +23,7 @@ func verify(args []string, stdout, stderr io.Writer) int {
 Without --target every scenario runs on its own in-process sandbox. With --target the scenarios
 run one at a time against that base URL; a notifysim there is reset before each scenario.`, stderr)
 	target := fs.String("target", "", "base URL to verify, e.g. http://127.0.0.1:4545 (default: in-process)")
-	tags := fs.String("tags", "", `scenarios to run by tag, e.g. "@luma && ~@slow"`)
+	tags := fs.String("tags", "", `scenarios to run by tag, e.g. "@luma,@kore" (or) or "@kore && ~@slow"`)
 	format := fs.String("format", "pretty", "report format: pretty, progress, junit or cucumber (JSON)")
 	output := fs.String("output", "", "write the report to this file instead of stdout")
 	apis := fs.String("apis", "", "comma-separated feature folders to run: luma, luminous, mykaarma, kore, admin (default all)")
@@ -26,6 +32,10 @@ run one at a time against that base URL; a notifysim there is reset before each 
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		fmt.Fprintln(stderr, "notifysim verify:", err)
+		return 2
+	}
+	if err := checkVerifyOptions(*format, *apis, *target); err != nil {
 		fmt.Fprintln(stderr, "notifysim verify:", err)
 		return 2
 	}
@@ -48,8 +58,46 @@ run one at a time against that base URL; a notifysim there is reset before each 
 	status := contracts.Run(contracts.Options{
 		Target: *target, Tags: *tags, Format: *format, Output: out, Paths: paths, Concurrency: *concurrency,
 	})
-	if status != 0 {
-		fmt.Fprintf(stderr, "notifysim verify: contracts failed (status %d)\n", status)
+	switch status {
+	case contracts.Passed:
+	case contracts.NoScenario:
+		fmt.Fprintf(stderr, "notifysim verify: no scenario matches --apis %q and --tags %q\n", *apis, *tags)
+	case contracts.BadOptions:
+		fmt.Fprintln(stderr, "notifysim verify: the contracts could not run with these options (see above)")
+	default:
+		fmt.Fprintln(stderr, "notifysim verify: contracts failed")
 	}
 	return status
+}
+
+var reportFormats = []string{"pretty", "progress", "junit", "cucumber"}
+
+// checkVerifyOptions refuses what would otherwise show up as every scenario failing the same way:
+// an unknown format or API folder, or a target that is not a reachable http(s) URL.
+func checkVerifyOptions(format, apis, target string) error {
+	if !slices.Contains(reportFormats, format) {
+		return fmt.Errorf("--format %q is not one of %s", format, strings.Join(reportFormats, ", "))
+	}
+	for _, a := range strings.Split(apis, ",") {
+		if a = strings.TrimSpace(a); a == "" {
+			continue
+		}
+		if info, err := fs.Stat(features.FS, a); err != nil || !info.IsDir() {
+			return fmt.Errorf("--apis: no contracts for %q; there are luma, luminous, mykaarma, kore and admin", a)
+		}
+	}
+	if target == "" {
+		return nil
+	}
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--target %q is not an absolute http(s) URL such as http://127.0.0.1:4545", target)
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get(strings.TrimRight(target, "/") + "/_sim/health")
+	if err != nil {
+		return fmt.Errorf("--target %s does not answer: %v", target, err)
+	}
+	resp.Body.Close()
+	return nil
 }

@@ -78,6 +78,15 @@ Feature: Controlling the sandbox through /_sim
       | luma: [unclosed                                                          | not valid YAML        |
       | luma: {tenants: [{id: one, token: t}, {id: two, token: t}]}              | already used          |
 
+  Scenario: Fixtures sent with curl's default form content type are refused, naming what works
+    When I send a PUT request to "/_sim/fixtures" with content type "application/x-www-form-urlencoded" and body:
+      """
+      luma: {tenants: []}
+      """
+    Then the response status is 415
+    And the JSON at "error" contains "application/yaml"
+    And the JSON at "error" contains "application/json"
+
   Scenario: The fixtures in force can be read back
     When I send a GET request to "/_sim/fixtures"
     Then the response status is 200
@@ -164,6 +173,13 @@ Feature: Controlling the sandbox through /_sim
     And the JSON at "requests.0.operation" is "notifyLumaUser"
     And the JSON at "requests.0.body" contains "hello"
     And the JSON at "requests.0.messages" has 1 item
+    When I send a POST request to "/vsa/public/notifylumauser/message" with body:
+      """
+      {"recipients": {"contacts": "ruth"}, "message": "again"}
+      """
+    And I send a GET request to "/_sim/requests?limit=1"
+    Then the JSON at "requests" has 1 item
+    And the JSON at "total" is 2
 
   Scenario: The specs are served for API tools
     When I send a GET request to "/openapi/luma.yaml"

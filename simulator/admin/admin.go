@@ -260,14 +260,22 @@ func (a *API) listRequests(req *core.Request) core.Response {
 	f := core.JournalFilter{Vendor: q.Get("vendor")}
 	f.Status, _ = strconv.Atoi(q.Get("status"))
 	f.Failed, _ = strconv.ParseBool(q.Get("failed"))
-	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	f.Limit = limitParam(q.Get("limit"))
 	return core.JSON(http.StatusOK, map[string]any{"total": a.c.Journal.Total(), "requests": a.c.Journal.List(f)})
 }
 
 func (a *API) listTroubleshoot(req *core.Request) core.Response {
 	q := req.HTTP.URL.Query()
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	return core.JSON(http.StatusOK, map[string]any{"entries": a.c.Env.Troubleshoot.List(q.Get("vendor"), q.Get("tenant"), limit)})
+	return core.JSON(http.StatusOK, map[string]any{"entries": a.c.Env.Troubleshoot.List(q.Get("vendor"), q.Get("tenant"), limitParam(q.Get("limit")))})
+}
+
+// limitParam reads a list's limit, defaulting to defaultLimit: each journal entry may carry a
+// 64 KiB body, and a full journal answered whole would be hundreds of megabytes.
+func limitParam(v string) int {
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		return n
+	}
+	return defaultLimit
 }
 
 func (a *API) listCallbacks(req *core.Request) core.Response {
