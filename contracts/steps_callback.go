@@ -81,6 +81,9 @@ func registerCallbackSteps(w *world, sc *godog.ScenarioContext) {
 		if !ok {
 			return fmt.Errorf("no callback listener %q", name)
 		}
+		if n == 0 {
+			return fmt.Errorf(`"within … has received 0 requests" passes at once; write: for %q the callback listener %q receives no more than 0 requests`, within, name)
+		}
 		d, err := time.ParseDuration(within)
 		if err != nil {
 			return err
@@ -98,6 +101,26 @@ func registerCallbackSteps(w *world, sc *godog.ScenarioContext) {
 			return fmt.Errorf("callback listener %q received %d requests, want %d", name, got, n)
 		}
 		return nil
+	})
+	// Checking that nothing arrives needs the whole window: "within" returns as soon as its count
+	// is met, which for 0 is at once.
+	sc.Step(`^for "([^"]*)" the callback listener "([^"]*)" receives no more than (\d+) requests?$`, func(d, name string, n int) error {
+		l, ok := w.listeners[name]
+		if !ok {
+			return fmt.Errorf("no callback listener %q", name)
+		}
+		wait, err := time.ParseDuration(d)
+		if err != nil {
+			return err
+		}
+		for deadline := time.Now().Add(wait); ; time.Sleep(10 * time.Millisecond) {
+			if got := l.count(); got > n {
+				return fmt.Errorf("callback listener %q received %d requests, want at most %d", name, got, n)
+			}
+			if time.Now().After(deadline) {
+				return nil
+			}
+		}
 	})
 	sc.Step(`^I inspect request (\d+) received by "([^"]*)"$`, func(i int, name string) error {
 		l, ok := w.listeners[name]

@@ -35,24 +35,6 @@ func registerMyKaarmaSteps(w *world, sc *godog.ScenarioContext) {
 		})
 	// "within … has received N" returns as soon as N arrived; this one watches the whole time, so
 	// it proves that nothing more comes (a delayed callback, one a reset cancelled).
-	sc.Step(`^for "([^"]*)" the callback listener "([^"]*)" receives no more than (\d+) requests?$`, func(d, name string, n int) error {
-		l, ok := w.listeners[name]
-		if !ok {
-			return fmt.Errorf("no callback listener %q", name)
-		}
-		wait, err := time.ParseDuration(d)
-		if err != nil {
-			return err
-		}
-		for deadline := time.Now().Add(wait); ; time.Sleep(10 * time.Millisecond) {
-			if got := l.count(); got > n {
-				return fmt.Errorf("callback listener %q received %d requests, want at most %d", name, got, n)
-			}
-			if time.Now().After(deadline) {
-				return nil
-			}
-		}
-	})
 	sc.Step(`^within "([^"]*)" the myKaarma callback is "([^"]*)" after (\d+) attempts?$`, func(within, state string, n int) error {
 		d, err := time.ParseDuration(within)
 		if err != nil {

@@ -122,6 +122,14 @@ func schemaProblem(in, path string, e *openapi3.SchemaError) core.Problem {
 			}
 			p.Reason = "must be one of " + strings.Join(vals, ", ") + ", got " + got
 		}
+	case "nullable":
+		// One wording for a JSON null where a value is required, shared by every vendor: the
+		// whole body reads like a wrong type, a field says it must not be null.
+		if path == "" {
+			p.Reason = "must be an object, got null"
+		} else {
+			p.Reason = "must not be null"
+		}
 	case "oneOf", "anyOf":
 		if e.Schema != nil && e.Schema.Description != "" {
 			p.Reason = "must be " + e.Schema.Description

@@ -309,6 +309,16 @@ func TestValidationProblems(t *testing.T) {
 			want: []core.Problem{{In: "body", Field: "kind", Rule: "enum", Reason: `must be one of TEXT, IMAGE, CARD, got null`}},
 		},
 		{
+			name: "a null field must not be null", body: `{"kind":"TEXT","recipients":null}`,
+			wantStatus: 400, wantKind: core.RejectInvalid,
+			want: []core.Problem{{In: "body", Field: "recipients", Rule: "nullable", Reason: "must not be null"}},
+		},
+		{
+			name: "a null body reads like a wrong type", body: `null`,
+			wantStatus: 400, wantKind: core.RejectInvalid,
+			want: []core.Problem{{In: "body", Rule: "nullable", Reason: "must be an object, got null"}},
+		},
+		{
 			name: "anyOf uses the schema's description", body: `{"kind":"TEXT","recipients":{"contacts":7}}`,
 			wantStatus: 400, wantKind: core.RejectInvalid,
 			want: []core.Problem{{In: "body", Field: "recipients.contacts", Rule: "anyOf", Reason: "must be an array of ids or a comma-separated string"}},

@@ -97,17 +97,9 @@ func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
 // koreProblem rewords the generic validation wording where it would leave an integrator guessing.
 func koreProblem(p core.Problem, body []byte) core.Problem {
 	switch {
-	case p.In == "body" && p.Field == "" && p.Rule == "type":
+	case p.In == "body" && p.Field == "" && (p.Rule == "type" || p.Rule == "nullable"):
 		p.Field = "body"
 		p.Reason = "must be a JSON object with channel, userIdentityType, message and identities, " + strings.TrimPrefix(p.Reason, "must be an object, ")
-	case p.In == "body" && p.Field == "" && p.Rule == "nullable":
-		p.Field = "body"
-		p.Reason = "must be a JSON object with channel, userIdentityType, message and identities, got null"
-	case p.Rule == "nullable":
-		p.Reason = "must not be null"
-	case p.Rule == "enum" && strings.HasSuffix(p.Reason, `, got "<nil>"`):
-		// The generic wording prints a JSON null the Go way.
-		p.Reason = strings.TrimSuffix(p.Reason, `"<nil>"`) + "null"
 	case p.Field == "identities" && p.Rule == "maxItems":
 		var b struct {
 			Identities []json.RawMessage `json:"identities"`

@@ -105,14 +105,9 @@ func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
 // lumaProblem rewords a validation problem in Luma's terms where the generic wording is vague.
 func lumaProblem(p core.Problem) core.Problem {
 	switch {
-	case p.In == "body" && p.Field == "" && p.Rule == "type":
+	case p.In == "body" && p.Field == "" && (p.Rule == "type" || p.Rule == "nullable"):
 		p.Field = "body"
 		p.Reason = "must be a JSON object with recipients and message, " + strings.TrimPrefix(p.Reason, "must be an object, ")
-	case p.In == "body" && p.Field == "" && p.Rule == "nullable":
-		p.Field = "body"
-		p.Reason = "must be a JSON object with recipients and message, got null"
-	case p.Rule == "nullable":
-		p.Reason = "must not be null"
 	}
 	return p
 }

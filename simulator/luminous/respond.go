@@ -123,11 +123,8 @@ func describe(kind string, p core.Problem) string {
 		return p.Reason
 	}
 	if p.Field == "" {
-		if strings.Contains(p.Reason, "not nullable") {
-			return "request body must be a JSON object with apiKey, campaignName, destination and userName, got null"
-		}
 		switch p.Rule {
-		case "type":
+		case "type", "nullable":
 			return "request body must be a JSON object with apiKey, campaignName, destination and userName, " + strings.TrimPrefix(p.Reason, "must be an object, ")
 		case "required":
 			return "request body is required: send a JSON object with apiKey, campaignName, destination and userName"
@@ -140,9 +137,6 @@ func describe(kind string, p core.Problem) string {
 		return name + " is required"
 	case "minLength":
 		return name + " is not allowed to be empty"
-	}
-	if strings.Contains(p.Reason, "not nullable") {
-		return name + " must not be null"
 	}
 	return name + " " + p.Reason
 }

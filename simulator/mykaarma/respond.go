@@ -202,14 +202,8 @@ func reword(p core.Problem) core.Problem {
 		p.Field = "request body"
 	}
 	switch {
-	case p.Rule == "nullable":
-		p.Reason = "must not be null"
 	case p.Rule == "enum":
 		list, got, ok := strings.Cut(strings.TrimPrefix(p.Reason, "must be one of "), ", got ")
-		if got == `"<nil>"` { // how the server prints a JSON null
-			got = "null"
-			p.Reason = "must be one of " + list + ", got null"
-		}
 		if vals := strings.Split(list, ", "); ok && len(vals) > maxListedValues {
 			p.Reason = fmt.Sprintf("must be one of %d values such as %s (all listed in /openapi/mykaarma.yaml), got %s",
 				len(vals), strings.Join(vals[:3], ", "), got)
