@@ -76,6 +76,14 @@ func registerCallbackSteps(w *world, sc *godog.ScenarioContext) {
 		start(name, http.StatusOK, delay)
 		return nil
 	})
+	sc.Step(`^a callback listener "([^"]*)" that answers (\d+) after "([^"]*)" is running$`, func(name string, status int, d string) error {
+		delay, err := time.ParseDuration(d)
+		if err != nil {
+			return err
+		}
+		start(name, status, delay)
+		return nil
+	})
 	sc.Step(`^within "([^"]*)" the callback listener "([^"]*)" has received (\d+) requests?$`, func(within, name string, n int) error {
 		l, ok := w.listeners[name]
 		if !ok {

@@ -167,8 +167,11 @@ Feature: myKaarma delivers now, later or before answering, and calls back with t
     And within "2s" the event stream has received a "callback.attempt" event containing "not an absolute http(s) URL"
     And within "2s" user "0b1d6a4e-0000-4000-8000-0000000000a1" of myKaarma has 1 delivered notifier message
 
+  # The listener holds its 503 for 5s so the reset lands while the first attempt is still in flight:
+  # with an immediate 503 a loaded machine could let the 200ms backoff expire before the reset step.
+  # The backoff path itself is TestCallbacksResetStopsPendingRetries in simulator/core.
   Scenario: A reset forgets callbacks still being retried: no further attempt reaches the target
-    Given a callback listener "down" that answers 503 is running
+    Given a callback listener "down" that answers 503 after "5s" is running
     When I notify myKaarma user "DEFAULT" of department "0b1d6a4e-0000-4000-8000-000000000001" with body:
       """
       {"messageAttributes": {"body": "hello"}, "messageSendingAttributesLite": {"sendSynchronously": true, "callBackUrl": "${down}"}}
