@@ -17,6 +17,7 @@ import (
 
 	"github.com/notifysim/notifysim/simulator/core"
 	"github.com/notifysim/notifysim/simulator/fixtures"
+	"github.com/notifysim/notifysim/simulator/flow"
 )
 
 // fakeSpec is a small API that exercises what the server does around a handler: body
@@ -780,38 +781,15 @@ func TestJournalRecordsRequest(t *testing.T) {
 	}
 	send(s, "POST", "/fake/send", body, headers...)
 	e = s.Journal().List(core.JournalFilter{Limit: 1})[0]
-	if len(e.Headers) > journalHeaders+1 || e.Headers["…"] == "" {
-		t.Errorf("journal kept %d headers, want at most %d and a count of the rest", len(e.Headers), journalHeaders)
+	if len(e.Headers) > flow.JournalHeaders+1 || e.Headers["…"] == "" {
+		t.Errorf("journal kept %d headers, want at most %d and a count of the rest", len(e.Headers), flow.JournalHeaders)
 	}
-	if h := e.Headers["X-Huge"]; len(h) > journalHeaderBytes+64 {
+	if h := e.Headers["X-Huge"]; len(h) > flow.JournalHeaderBytes+64 {
 		t.Errorf("journal kept a %d-byte header value", len(h))
 	}
 }
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-
-func TestJSONProblemNamesAnOutOfRangeNumber(t *testing.T) {
-	tests := []struct{ body, field, reason string }{
-		{`{"destination": 1e999}`, "destination", "number 1e999 at destination is out of range"},
-		{`{"a": {"b": [1, "x", -2e400]}}`, "a.b.2", "number -2e400 at a.b.2 is out of range"},
-		{`{"a": [{"k": "v"}, {"n": 1E+999, "m": 2}]}`, "a.1.n", "at a.1.n"},
-		{`1e999`, "", "in the body"},
-		{`{"a": 1`, "", "unexpected end"},
-		{`{"a": 1e999 , "b": 1e999}`, "a", "at a is"},
-		{`{"a" 1}`, "", "at byte"},
-	}
-	for _, tc := range tests {
-		var probe any
-		err := json.Unmarshal([]byte(tc.body), &probe)
-		if err == nil {
-			t.Fatalf("%s parsed", tc.body)
-		}
-		p := jsonProblem([]byte(tc.body), err)
-		if p.Field != tc.field || !strings.Contains(p.Reason, tc.reason) || p.Rule != "json" {
-			t.Errorf("jsonProblem(%s) = %+v, want field %q and a reason containing %q", tc.body, p, tc.field, tc.reason)
-		}
-	}
-}
 
 func TestCloseDropsPendingTimers(t *testing.T) {
 	s := newFakeSim(t, Options{})

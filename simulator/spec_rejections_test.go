@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/notifysim/notifysim/simulator/flow"
 )
 
 // TestHostileRequestsStayInsideTheSpecs sends every operation of every spec the requests the
@@ -64,7 +66,7 @@ func TestHostileRequestsStayInsideTheSpecs(t *testing.T) {
 							s.ServeHTTP(rec, req)
 							cancel()
 							if rec.Code >= 500 {
-								t.Errorf("%s: %s %s?%s, %s, auth %q: %d %s", name, method, target, query, b.name, auth, rec.Code, truncate(rec.Body.Bytes(), 300))
+								t.Errorf("%s: %s %s?%s, %s, auth %q: %d %s", name, method, target, query, b.name, auth, rec.Code, flow.Truncate(rec.Body.Bytes(), 300))
 							}
 						}
 					}

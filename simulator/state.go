@@ -25,9 +25,6 @@ func (s *Simulator) load(ds fixtures.Dataset) error {
 	known := map[string]bool{}
 	var commits []func()
 	for _, v := range s.vendors {
-		if v.Name() == "admin" {
-			continue
-		}
 		known[v.Name()] = true
 		commit, err := v.Load(ds[v.Name()])
 		if err != nil {
@@ -62,12 +59,17 @@ func (s *Simulator) load(ds fixtures.Dataset) error {
 }
 
 // Reset returns every vendor to the loaded dataset, forgets messages, journal, troubleshoot log
-// and callbacks, and puts the clock back where it started (running, or frozen at StartTime).
+// and callbacks, puts the clock back where it started (running, or frozen at StartTime), and
+// keeps only the fault rules of Options.Faults, started over.
 func (s *Simulator) Reset() error {
 	s.mu.Lock()
 	ds := s.dataset
 	s.mu.Unlock()
-	return s.load(ds)
+	if err := s.load(ds); err != nil {
+		return err
+	}
+	s.faults.Reset()
+	return nil
 }
 
 // LoadFixtures replaces the dataset (YAML or JSON) and resets to it. On error nothing changes.
@@ -88,7 +90,7 @@ func (s *Simulator) control() admin.Control {
 		LoadFixtures: s.LoadFixtures,
 		Snapshot: func(name string) (any, bool) {
 			v, ok := s.byName[name]
-			if !ok || name == "admin" {
+			if !ok {
 				return nil, false
 			}
 			return v.Snapshot(), true
@@ -96,9 +98,7 @@ func (s *Simulator) control() admin.Control {
 		Vendors: func() []string {
 			var out []string
 			for _, v := range s.vendors {
-				if v.Name() != "admin" {
-					out = append(out, v.Name())
-				}
+				out = append(out, v.Name())
 			}
 			return out
 		},
@@ -107,6 +107,7 @@ func (s *Simulator) control() admin.Control {
 			defer s.mu.Unlock()
 			return s.dataset
 		},
+		Faults:  s.faults,
 		Version: s.opts.Version,
 		Started: s.started,
 		Done:    s.ctx.Done(),

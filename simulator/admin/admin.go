@@ -15,6 +15,7 @@ import (
 
 	"github.com/notifysim/notifysim/openapi"
 	"github.com/notifysim/notifysim/simulator/core"
+	"github.com/notifysim/notifysim/simulator/fault"
 )
 
 // Control is what the admin API needs from the simulator.
@@ -26,25 +27,22 @@ type Control struct {
 	Dataset      func() any
 	Snapshot     func(vendor string) (any, bool)
 	Vendors      func() []string
+	Faults       *fault.Set
 	Version      string
 	Started      time.Time
 	// Done closes when the simulator shuts down; event streams end then.
 	Done <-chan struct{}
 }
 
-// API is the admin "vendor": it has a spec (openapi/admin.yaml) and handlers like the others.
+// API serves openapi/admin.yaml. It is mounted beside the vendors, not as one: it has no
+// authentication, fixtures, state or faults of its own.
 type API struct{ c Control }
 
 // New returns the admin API over c.
 func New(c Control) *API { return &API{c: c} }
 
+// Name is the name of its spec, openapi/admin.yaml.
 func (a *API) Name() string { return "admin" }
-
-func (a *API) Authenticate(string, *core.Request) *core.Response { return nil }
-
-func (a *API) Load(json.RawMessage) (func(), error) { return func() {}, nil }
-
-func (a *API) Snapshot() any { return nil }
 
 // Reject answers in the admin API's own error shape.
 func (a *API) Reject(_ *core.Request, rej core.Rejection) core.Response {
@@ -82,6 +80,10 @@ func (a *API) Handlers() map[string]core.Handler {
 		"getClock":         a.getClock,
 		"setClock":         a.setClock,
 		"getSpec":          a.getSpec,
+		"listFaults":       a.listFaults,
+		"addFault":         a.addFault,
+		"clearFaults":      a.clearFaults,
+		"deleteFault":      a.deleteFault,
 	}
 }
 

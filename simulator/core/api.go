@@ -55,12 +55,14 @@ type Request struct {
 	PathParams map[string]string
 	ID         string    // request id, echoed as X-Request-Id
 	Received   time.Time // simulated time of arrival
-	// Auth is what the vendor's Authenticate stored for the handler (tenant, subscriber, app).
-	Auth any
+	// Auth is who the vendor's Authenticate let through, as that vendor's own concrete type (a
+	// Luma tenant, a myKaarma service subscriber, a Kore app calling a bot); nil before then.
+	Auth Principal
 
 	mu       sync.Mutex
 	notes    []string
 	messages []string
+	faults   []string
 }
 
 // Note records something the handler chose to ignore or default, for the request journal.
@@ -119,7 +121,7 @@ type Vendor interface {
 	Name() string
 	Handlers() map[string]Handler
 	// Authenticate runs before body validation, in the vendor's own scheme. It returns nil to let
-	// the request through (setting req.Auth as it likes) or the vendor's refusal.
+	// the request through (setting req.Auth to its principal) or the vendor's refusal.
 	Authenticate(op string, req *Request) *Response
 	// Reject renders a refusal decided by the server (validation, size, media type, method).
 	Reject(req *Request, rej Rejection) Response
@@ -140,6 +142,8 @@ type Env struct {
 	Troubleshoot *Troubleshoot
 	Callbacks    *Callbacks
 	Log          *slog.Logger
+	// Faults fails deliveries that fault rules name; nil fails none.
+	Faults DeliveryFaults
 }
 
 // Deliver stores messages as delivered now and publishes one message.delivered event each. The

@@ -23,8 +23,10 @@ type JournalEntry struct {
 	Response     string            `json:"response,omitempty"`
 	Problems     []Problem         `json:"problems,omitempty"`
 	Notes        []string          `json:"notes,omitempty"`
-	Messages     []string          `json:"messages,omitempty"` // ids of the first messages it created
-	MessageCount int               `json:"messageCount"`       // how many messages it created
+	Principal    string            `json:"principal,omitempty"` // who the vendor's authentication let through
+	Faults       []string          `json:"faults,omitempty"`    // ids of the fault rules applied to it
+	Messages     []string          `json:"messages,omitempty"`  // ids of the first messages it created
+	MessageCount int               `json:"messageCount"`        // how many messages it created
 	DurationMS   float64           `json:"durationMs"`
 }
 

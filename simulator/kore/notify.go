@@ -28,7 +28,7 @@ var knownFields = map[string]bool{"channel": true, "userIdentityType": true, "me
 
 // notify accepts the job and answers it IN_PROGRESS; the clock then works through the identities.
 func (v *Vendor) notify(req *core.Request) core.Response {
-	c := req.Auth.(*caller)
+	c := callerOf(req)
 	var body notifyRequest
 	if err := json.Unmarshal(req.Body, &body); err != nil {
 		return badRequest([]core.Problem{{In: "body", Field: "body", Rule: "json", Reason: err.Error()}})
@@ -84,7 +84,7 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 
 // status answers the job as it stands, with count = the status logs so far.
 func (v *Vendor) status(req *core.Request) core.Response {
-	c := req.Auth.(*caller)
+	c := callerOf(req)
 	id := req.PathParams["requestId"]
 	j := c.st.job(id)
 	if j == nil || j.bot != c.bot {

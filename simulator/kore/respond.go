@@ -71,6 +71,8 @@ func rateLimited(bot string, retry time.Duration, window string) *core.Response 
 // Reject renders the server's refusals in Kore's envelope.
 func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
 	switch rej.Kind {
+	case core.RejectFault:
+		return faultAnswer(rej)
 	case core.RejectMethodNotAllowed:
 		return fail(http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, []string{msgMethodNotAllowed}, rej.Problems)
 	case core.RejectInvalid:

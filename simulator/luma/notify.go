@@ -65,7 +65,7 @@ type Result struct {
 }
 
 func (v *Vendor) notify(req *core.Request) core.Response {
-	t := req.Auth.(*tenant)
+	t := tenantOf(req)
 	body, err := decodeNotify(req.Body)
 	if err != nil { // the spec's validation has passed: this is a simulator bug, but say what
 		return v.badRequest(req, t, []core.Problem{{In: "body", Field: "body", Rule: "json", Reason: err.Error()}})

@@ -85,12 +85,15 @@ func (v *Vendor) Authenticate(_ string, req *core.Request) *core.Response {
 // Reject renders the server's refusals in the Luma envelope; a 400 also goes to the troubleshoot
 // log of the tenant (known by then: authentication runs first).
 func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
+	if rej.Kind == core.RejectFault {
+		return v.faultAnswer(rej)
+	}
 	problems := make([]core.Problem, len(rej.Problems))
 	for i, p := range rej.Problems {
 		problems[i] = lumaProblem(p)
 	}
 	if rej.Status == http.StatusBadRequest {
-		t, _ := req.Auth.(*tenant)
+		t := tenantOf(req)
 		return v.badRequest(req, t, problems)
 	}
 	errs := make([]string, len(problems))

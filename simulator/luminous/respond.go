@@ -77,6 +77,9 @@ func (v *Vendor) Authenticate(string, *core.Request) *core.Response { return nil
 // error is a 400, as AiSensy's are; a body over the limit too (the issue and real clients treat
 // it as a bad request), and so is a body that is not sent as JSON.
 func (v *Vendor) Reject(_ *core.Request, rej core.Rejection) core.Response {
+	if rej.Kind == core.RejectFault {
+		return v.faultAnswer(rej)
+	}
 	problems := append([]core.Problem(nil), rej.Problems...)
 	sort.SliceStable(problems, func(i, j int) bool { return fieldRank(problems[i].Field) < fieldRank(problems[j].Field) })
 	parts := make([]string, 0, len(problems))

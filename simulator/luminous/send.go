@@ -102,6 +102,7 @@ func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
 		return fail(http.StatusUnauthorized, MsgInvalidAPIKey,
 			core.Problem{In: "body", Field: "apiKey", Rule: "auth", Reason: "no project has this API key"})
 	}
+	req.Auth = p
 	if !planActive(p.activePlan) {
 		return v.accountFail(http.StatusBadRequest, MsgNoPlan, core.Problem{Rule: "plan",
 			Reason: fmt.Sprintf("project %s has no active plan that includes API campaigns (activePlan %q)", p.id, p.activePlan)})

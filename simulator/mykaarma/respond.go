@@ -138,6 +138,8 @@ func (v *Vendor) Authenticate(_ string, req *core.Request) *core.Response {
 // and a missing or empty body text, each alone, as the vendor's validator returns at the first.
 func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
 	switch rej.Kind {
+	case core.RejectFault:
+		return v.faultAnswer(req, rej)
 	case core.RejectMethodNotAllowed:
 		return failure(req, http.StatusMethodNotAllowed, []APIError{apiError(CodeInvalidRequest,
 			fmt.Sprintf("Request method '%s' not supported", req.HTTP.Method))}, rej.Problems)

@@ -1,0 +1,285 @@
+// Package flow is the way every request takes through the simulator, as named stages in their
+// real order:
+//
+//	request id → body limit → faults → authenticate → validate → handler → response check → journal
+//
+// The specs decide the routes: New binds each operation of each mounted spec to its handler by
+// operationId. A vendor's request runs every stage; the admin API's skips faults, authenticate
+// and journal (it is the sandbox's own, not a vendor's).
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/gorilla/mux"
+
+	"github.com/notifysim/notifysim/simulator/core"
+	"github.com/notifysim/notifysim/simulator/fault"
+)
+
+// API is the owner of one spec: a vendor (a core.Vendor) or the admin API. Reject renders the
+// refusals the pipeline decides (size, syntax, validation, method, faults) in its own body.
+type API interface {
+	Name() string
+	Handlers() map[string]core.Handler
+	Reject(req *core.Request, rej core.Rejection) core.Response
+}
+
+// TenantNamer is implemented by vendors that can tell, before authentication, which tenant a
+// request is for (Luma tenant, Luminous project, myKaarma department, Kore bot), so fault rules
+// can match on it.
+type TenantNamer interface {
+	TenantOf(req *core.Request) string
+}
+
+// Mount is one spec and the API that serves it.
+type Mount struct {
+	API API
+	Doc *openapi3.T
+}
+
+// Config is what the stages need from the simulator.
+type Config struct {
+	Env          *core.Env
+	Journal      *core.Journal
+	Faults       *fault.Set
+	MaxBodyBytes int64
+	// Strict checks every response against the spec (the response check stage).
+	Strict          bool
+	OnSpecViolation func(error)
+	// Done ends event streams, hangs and delays when the simulator closes.
+	Done context.Context
+	Log  *slog.Logger
+}
+
+// Pipeline routes requests to operations and runs each through the stages.
+type Pipeline struct {
+	cfg    Config
+	router *mux.Router
+}
+
+// Stages names the stages in the order every vendor request runs them.
+func Stages() []string {
+	return []string{"request id", "body limit", "faults", "authenticate", "validate", "handler", "response check", "journal"}
+}
+
+// New binds every operation of every mount to its handler by operationId; it fails listing each
+// operation without a handler and each handler without an operation.
+func New(cfg Config, mounts []Mount) (*Pipeline, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Done == nil {
+		cfg.Done = context.Background()
+	}
+	p := &Pipeline{cfg: cfg}
+	// No path cleaning: gorilla/mux would answer "/a/./b" or "//a" with a 301, and a client that
+	// follows it turns its POST into a GET. Such paths get the JSON 404 instead.
+	r := mux.NewRouter().SkipClean(true)
+	r.NotFoundHandler = http.HandlerFunc(p.notFound)
+	var problems []string
+	for _, m := range mounts {
+		problems = append(problems, p.bind(r, m)...)
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return nil, errors.New("specs and handlers disagree:\n  " + strings.Join(problems, "\n  "))
+	}
+	p.router = r
+	return p, nil
+}
+
+// Operations lists each mounted vendor's operationIds, for fault rules to name.
+func Operations(mounts []Mount) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range mounts {
+		if _, ok := m.API.(core.Vendor); !ok {
+			continue
+		}
+		ops := []string{}
+		for _, path := range m.Doc.Paths.InMatchingOrder() {
+			for _, op := range m.Doc.Paths.Value(path).Operations() {
+				ops = append(ops, op.OperationID)
+			}
+		}
+		sort.Strings(ops)
+		out[m.API.Name()] = ops
+	}
+	return out
+}
+
+func (p *Pipeline) bind(r *mux.Router, m Mount) (problems []string) {
+	api, doc := m.API, m.Doc
+	handlers := api.Handlers()
+	bound := map[string]bool{}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		ops := item.Operations()
+		methods := make([]string, 0, len(ops))
+		for method := range ops {
+			methods = append(methods, method)
+		}
+		sort.Strings(methods)
+		for _, method := range methods {
+			op := ops[method]
+			h, ok := handlers[op.OperationID]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s: operation %q (%s %s) has no handler", api.Name(), op.OperationID, method, path))
+				continue
+			}
+			bound[op.OperationID] = true
+			route := &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
+			r.Methods(method).Path(path).Handler(p.operation(api, route, h))
+		}
+		r.Path(path).Handler(p.methodNotAllowed(api, path, methods))
+	}
+	for id := range handlers {
+		if !bound[id] {
+			problems = append(problems, fmt.Sprintf("%s: handler %q has no operation in openapi/%s.yaml", api.Name(), id, api.Name()))
+		}
+	}
+	return problems
+}
+
+// ServeHTTP routes the request to its operation's pipeline.
+func (p *Pipeline) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.router.ServeHTTP(w, r) }
+
+// exchange is one request on its way through the stages.
+type exchange struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	api     API
+	vendor  core.Vendor // nil for the admin API and unrouted paths
+	route   *routers.Route
+	handler core.Handler
+	start   time.Time
+
+	req  *core.Request
+	in   *openapi3filter.RequestValidationInput
+	resp core.Response
+	data []byte // the encoded response body
+	// faulted: a fault rule wrote this answer, so the spec check doesn't apply to it.
+	faulted bool
+	// unanswered: the connection was dropped or hung up; nothing was written.
+	unanswered bool
+	journaled  bool
+}
+
+// stage is one named step before the response is written; it returns true when it has decided
+// the response (x.resp), and the stages after it don't run.
+type stage struct {
+	name string
+	run  func(*exchange) bool
+}
+
+// inbound are the stages up to and including the handler, in order.
+func (p *Pipeline) inbound() []stage {
+	return []stage{
+		{"request id", p.requestID},
+		{"body limit", p.bodyLimit},
+		{"faults", p.faults},
+		{"authenticate", p.authenticate},
+		{"validate", p.validate},
+		{"handler", p.handle},
+	}
+}
+
+func (p *Pipeline) operation(api API, route *routers.Route, h core.Handler) http.Handler {
+	vendor, _ := api.(core.Vendor)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		x := &exchange{w: w, r: r, api: api, vendor: vendor, route: route, handler: h, start: time.Now()}
+		x.in = &openapi3filter.RequestValidationInput{
+			Request: r,
+			Route:   route,
+			Options: &openapi3filter.Options{
+				MultiError:          true,
+				AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+				SkipSettingDefaults: true,
+			},
+		}
+		p.run(x, p.inbound())
+	})
+}
+
+// run takes x through the inbound stages, then writes the answer (checking it against the spec
+// in strict mode) and records it. A panic in a stage is a simulator bug: it is logged and
+// answered with a 500 that says so, and the simulator keeps serving.
+func (p *Pipeline) run(x *exchange, stages []stage) {
+	func() {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler { //nolint:errorlint // net/http compares it this way too
+					panic(v)
+				}
+				op := ""
+				if x.req != nil {
+					op = x.req.Operation
+				}
+				p.cfg.Log.Error("handler panic", "api", x.api.Name(), "operation", op, "panic", v)
+				x.resp = core.JSON(http.StatusInternalServerError, map[string]any{
+					"simulatorError": fmt.Sprintf("notifysim bug: %v (request %s); please report it", v, x.req.ID)})
+			}
+		}()
+		for _, s := range stages {
+			if s.run(x) {
+				return
+			}
+		}
+	}()
+	if x.unanswered {
+		if !x.journaled {
+			p.journal(x)
+		}
+		return
+	}
+	if !p.respond(x) {
+		return // an event stream: it wrote itself and is not journaled
+	}
+	p.journal(x)
+}
+
+func (p *Pipeline) methodNotAllowed(api API, path string, methods []string) http.Handler {
+	vendor, _ := api.(core.Vendor)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		x := &exchange{w: w, r: r, api: api, vendor: vendor, start: time.Now()}
+		p.run(x, []stage{{"request id", p.requestID}, {"method", func(x *exchange) bool {
+			x.resp = api.Reject(x.req, core.Rejection{Kind: core.RejectMethodNotAllowed, Status: http.StatusMethodNotAllowed,
+				Problems: []core.Problem{{Rule: "method", Reason: fmt.Sprintf("%s is not allowed on %s; use %s", r.Method, path, strings.Join(methods, ", "))}}})
+			if x.resp.Header == nil {
+				x.resp.Header = http.Header{}
+			}
+			x.resp.Header.Set("Allow", strings.Join(methods, ", "))
+			return true
+		}}})
+	})
+}
+
+func (p *Pipeline) notFound(w http.ResponseWriter, r *http.Request) {
+	x := &exchange{w: w, r: r, api: nobody{}, start: time.Now()}
+	p.run(x, []stage{{"request id", p.requestID}, {"not found", func(x *exchange) bool {
+		x.resp = core.JSON(http.StatusNotFound, map[string]any{
+			"error": fmt.Sprintf("notifysim has no route %s %s", r.Method, r.URL.Path),
+			"hint":  "the routes are the ones in the specs: GET /openapi/{luma,luminous,mykaarma,kore,admin}.yaml",
+		})
+		return true
+	}}})
+}
+
+// nobody owns a path no spec lists: its requests are journaled without a vendor.
+type nobody struct{}
+
+func (nobody) Name() string                      { return "" }
+func (nobody) Handlers() map[string]core.Handler { return nil }
+func (nobody) Reject(_ *core.Request, rej core.Rejection) core.Response {
+	return core.JSON(rej.Status, map[string]any{"error": http.StatusText(rej.Status)})
+}

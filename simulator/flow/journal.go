@@ -1,0 +1,86 @@
+package flow
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/notifysim/notifysim/simulator/core"
+)
+
+const (
+	journalBodyLimit  = 64 << 10
+	journalMessageIDs = 100
+)
+
+// Header limits of a journal entry: net/http admits up to 1 MiB of headers per request, which
+// 10,000 entries must not keep whole.
+const (
+	JournalHeaders     = 100
+	JournalHeaderBytes = 4 << 10
+)
+
+// journal records a vendor request (and one no spec routes) with its answer, the principal, the
+// fault rules applied, and publishes a refusal as request.rejected. The admin API's own requests
+// are not recorded: reading the journal must not fill it.
+func (p *Pipeline) journal(x *exchange) {
+	if _, admin := x.api.(nobody); !admin && x.vendor == nil {
+		return
+	}
+	vendor := x.api.Name()
+	r, req := x.r, x.req
+	entry := core.JournalEntry{
+		ID: req.ID, Time: req.Received, Vendor: vendor, Operation: req.Operation,
+		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Headers: flatHeaders(r.Header),
+		Body: Truncate(req.Body, journalBodyLimit), Response: Truncate(x.data, journalBodyLimit),
+		Problems: x.resp.Problems, Notes: req.Notes(), Faults: req.Faults(),
+		DurationMS: float64(time.Since(x.start).Microseconds()) / 1000,
+	}
+	if !x.unanswered {
+		entry.Status = x.resp.Status
+	}
+	if req.Auth != nil {
+		entry.Principal = req.Auth.PrincipalName()
+	}
+	// A fan-out to every user of a large tenant creates many messages; the journal keeps the
+	// count and the first ids so 10,000 entries can't hold millions of ids.
+	ids := req.CreatedIDs()
+	entry.MessageCount = len(ids)
+	if len(ids) > journalMessageIDs {
+		ids = ids[:journalMessageIDs]
+	}
+	entry.Messages = ids
+	p.cfg.Journal.Add(entry)
+	if entry.Status >= 400 {
+		p.cfg.Env.Bus.Publish(core.Event{Type: core.EventRequestRejected, Time: req.Received, Vendor: vendor, Data: entry})
+	}
+	p.cfg.Log.Info("request", "vendor", vendor, "method", r.Method, "path", r.URL.Path, "status", entry.Status,
+		"request_id", req.ID, "duration_ms", entry.DurationMS)
+}
+
+func flatHeaders(h http.Header) map[string]string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	out := make(map[string]string, min(len(names), JournalHeaders+1))
+	for i, k := range names {
+		if i == JournalHeaders {
+			out["…"] = fmt.Sprintf("%d more headers", len(names)-i)
+			break
+		}
+		out[k] = Truncate([]byte(strings.Join(h[k], ", ")), JournalHeaderBytes)
+	}
+	return out
+}
+
+// Truncate cuts b to n bytes, saying how many it left out.
+func Truncate(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + fmt.Sprintf("… (%d bytes more)", len(b)-n)
+}

@@ -1,0 +1,177 @@
+package flow
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/gorilla/mux"
+
+	"github.com/notifysim/notifysim/simulator/core"
+	"github.com/notifysim/notifysim/simulator/fault"
+)
+
+// requestID starts the request: its id (the client's X-Request-Id when it is a sane token, else
+// a fresh one), its simulated arrival time and its path parameters. It never answers.
+func (p *Pipeline) requestID(x *exchange) bool {
+	id := x.r.Header.Get("X-Request-Id")
+	if id == "" || len(id) > 128 || strings.ContainsFunc(id, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
+		id = p.cfg.Env.IDs.UUID()
+	}
+	op := ""
+	if x.route != nil {
+		op = x.route.Operation.OperationID
+	}
+	x.req = &core.Request{HTTP: x.r, Operation: op, PathParams: mux.Vars(x.r), ID: id, Received: p.cfg.Env.Clock.Now()}
+	if x.in != nil {
+		x.in.PathParams = x.req.PathParams
+	}
+	return false
+}
+
+// bodyLimit reads the body of an operation that takes one, refusing it past MaxBodyBytes. An
+// operation whose spec takes no body ignores one sent anyway (a GET with a body, a bare POST
+// /_sim/reset), as most servers do: refusing it would answer a status the spec can't list.
+func (p *Pipeline) bodyLimit(x *exchange) bool {
+	var body []byte
+	if x.route.Operation.RequestBody != nil {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(x.r.Body, p.cfg.MaxBodyBytes+1))
+		if err != nil {
+			x.resp = x.api.Reject(x.req, core.Rejection{Kind: core.RejectMalformedJSON, Status: http.StatusBadRequest,
+				Problems: []core.Problem{{In: "body", Rule: "read", Reason: "could not read the request body: " + err.Error()}}})
+			return true
+		}
+		if int64(len(body)) > p.cfg.MaxBodyBytes {
+			x.resp = x.api.Reject(x.req, core.Rejection{Kind: core.RejectTooLarge, Status: http.StatusRequestEntityTooLarge,
+				Problems: []core.Problem{{In: "body", Rule: "size", Reason: fmt.Sprintf("request body is larger than %d bytes", p.cfg.MaxBodyBytes)}}})
+			return true
+		}
+	}
+	x.req.Body = body
+	resetBody(x.r, body)
+	return false
+}
+
+// faults applies the request-level fault rules of a vendor request: delays add up, then a
+// respond answers in the vendor's own body, a drop closes the connection, a hang waits for the
+// client to give up.
+func (p *Pipeline) faults(x *exchange) bool {
+	if x.vendor == nil || p.cfg.Faults == nil {
+		return false
+	}
+	tenant := ""
+	if tn, ok := x.vendor.(TenantNamer); ok {
+		tenant = tn.TenantOf(x.req)
+	}
+	out := p.cfg.Faults.Request(fault.Match{Vendor: x.vendor.Name(), Operation: x.req.Operation, Tenant: tenant, Request: x.req})
+	if out.Delay > 0 && !p.wait(x, out.Delay) {
+		x.req.Note("the client gave up during a fault delay of %s", out.Delay)
+		x.unanswered = true
+		return true
+	}
+	switch out.Action {
+	case fault.Respond:
+		x.resp = fault.Answer(out.Rule, x.req, x.vendor.Reject)
+		x.faulted = true
+		return true
+	case fault.Drop:
+		x.req.Note("fault %s: connection dropped without an answer", out.Rule.ID)
+		x.unanswered = true
+		p.abort(x)
+		return true
+	case fault.Hang:
+		p.wait(x, -1)
+		x.req.Note("fault %s: hung until the client gave up", out.Rule.ID)
+		x.unanswered = true
+		p.abort(x)
+		return true
+	}
+	return false
+}
+
+// wait sleeps d on the wall clock (latency is real time, whatever the simulated clock does), or
+// until the client or the simulator goes away; d < 0 waits for those alone. It reports whether
+// the whole d passed.
+func (p *Pipeline) wait(x *exchange, d time.Duration) bool {
+	var timer <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case <-timer:
+		return true
+	case <-x.r.Context().Done():
+	case <-p.cfg.Done.Done():
+	}
+	return false
+}
+
+// abort closes the client's connection without a response: taken over from net/http when it
+// allows, otherwise by the panic net/http treats as "abort this response".
+func (p *Pipeline) abort(x *exchange) {
+	conn, _, err := http.NewResponseController(x.w).Hijack()
+	if err == nil {
+		_ = conn.Close()
+		return
+	}
+	p.journal(x)
+	x.journaled = true
+	panic(http.ErrAbortHandler)
+}
+
+// authenticate runs the vendor's own scheme before the body is looked at, as the real services
+// answer 401 first.
+func (p *Pipeline) authenticate(x *exchange) bool {
+	if x.vendor == nil {
+		return false
+	}
+	if refused := x.vendor.Authenticate(x.req.Operation, x.req); refused != nil {
+		x.resp = *refused
+		return true
+	}
+	return false
+}
+
+// validate checks JSON syntax, then the request against the spec; the API renders what fails.
+func (p *Pipeline) validate(x *exchange) bool {
+	body := x.req.Body
+	if len(bytes.TrimSpace(body)) > 0 && strings.Contains(strings.ToLower(x.r.Header.Get("Content-Type")), "json") {
+		var probe any
+		if err := json.Unmarshal(body, &probe); err != nil {
+			x.resp = x.api.Reject(x.req, core.Rejection{Kind: core.RejectMalformedJSON, Status: http.StatusBadRequest,
+				Problems: []core.Problem{jsonProblem(body, err)}})
+			return true
+		}
+	}
+	if err := openapi3filter.ValidateRequest(x.r.Context(), x.in); err != nil {
+		problems, media := problemsFrom(err)
+		kind, status := core.RejectInvalid, http.StatusBadRequest
+		if media {
+			kind, status = core.RejectMediaType, http.StatusUnsupportedMediaType
+		}
+		x.resp = x.api.Reject(x.req, core.Rejection{Kind: kind, Status: status, Problems: problems})
+		return true
+	}
+	resetBody(x.r, body)
+	return false
+}
+
+// handle runs the operation's handler.
+func (p *Pipeline) handle(x *exchange) bool {
+	x.resp = x.handler(x.req)
+	return true
+}
+
+func resetBody(r *http.Request, body []byte) {
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	r.ContentLength = int64(len(body))
+}

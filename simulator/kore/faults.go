@@ -1,0 +1,28 @@
+package kore
+
+import (
+	"net/http"
+
+	"github.com/notifysim/notifysim/simulator/core"
+)
+
+// PrincipalName names the app and the bot it called, for the journal.
+func (c *caller) PrincipalName() string { return "app " + c.app.clientID + " on bot " + c.bot.id }
+
+// callerOf is the caller Authenticate let through; every handler runs after it.
+func callerOf(req *core.Request) *caller { return req.Auth.(*caller) }
+
+// TenantOf is the bot of the path: fault rules name Kore tenants by bot id.
+func (v *Vendor) TenantOf(req *core.Request) string { return req.PathParams["BotID"] }
+
+// faultAnswer is a fault rule's status in Kore's envelope, worded as Kore words that status:
+// the rate-limit message for 429, the credentials error for 401, the status text otherwise.
+func faultAnswer(rej core.Rejection) core.Response {
+	switch rej.Status {
+	case http.StatusTooManyRequests:
+		return fail(rej.Status, rej.Status, []string{msgRateLimited}, rej.Problems)
+	case http.StatusUnauthorized:
+		return fail(rej.Status, codeInvalidCredentials, []string{msgInvalidCredentials}, rej.Problems)
+	}
+	return fail(rej.Status, rej.Status, []string{http.StatusText(rej.Status)}, rej.Problems)
+}
