@@ -46,6 +46,10 @@ func clearEnv(t *testing.T) {
 
 func TestRun(t *testing.T) {
 	clearEnv(t)
+	badFaults := filepath.Join(t.TempDir(), "faults.yaml")
+	if err := os.WriteFile(badFaults, []byte("- {vendor: twilio, action: drop}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -74,6 +78,10 @@ func TestRun(t *testing.T) {
 			wantStderr: []string{"--log-level"}},
 		{name: "serve with a missing --fixtures file", args: []string{"serve", "--fixtures", filepath.Join(t.TempDir(), "missing.yaml")}, wantCode: 1,
 			wantStderr: []string{"notifysim serve:", "missing.yaml", "no such file"}},
+		{name: "serve with a missing --faults file", args: []string{"serve", "--faults", filepath.Join(t.TempDir(), "faults.yaml")}, wantCode: 1,
+			wantStderr: []string{"notifysim serve:", "faults.yaml", "no such file"}},
+		{name: "serve with a --faults file naming an unknown vendor", args: []string{"serve", "--addr", "127.0.0.1:0", "--faults", badFaults}, wantCode: 1,
+			wantStderr: []string{"notifysim serve: faults file, rule 1: vendor: must be one of kore, luma, luminous, mykaarma", `"twilio"`}},
 		{name: "serve with a bad --journal-cap", args: []string{"serve", "--journal-cap", "many"}, wantCode: 2,
 			wantStderr: []string{"invalid value", "journal-cap"}},
 		{name: "verify with an --output it can't create", args: []string{"verify", "--output", filepath.Join(t.TempDir(), "no", "such", "dir", "r.xml")}, wantCode: 2,

@@ -29,6 +29,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	fs := newFlags("serve", "notifysim serve - run the sandbox", stderr)
 	addr := fs.String("addr", "127.0.0.1:4545", "address to listen on")
 	fixturesFile := fs.String("fixtures", "", "dataset file (YAML or JSON) to load instead of the demo dataset")
+	faultsFile := fs.String("faults", "", "fault rules file (YAML or JSON) in force from the start; POST /_sim/reset keeps them")
 	strict := fs.Bool("strict", false, "check every response against the spec; a response outside it becomes a 500")
 	seed := fs.Uint64("seed", 0, "seed for generated ids, so a run can be replayed (0 = random)")
 	journalCap := fs.Int("journal-cap", 10000, "how many requests the journal (and the troubleshoot log) keeps, at least 1")
@@ -58,6 +59,14 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 			return 1
 		}
 		opts.Fixtures = data
+	}
+	if *faultsFile != "" {
+		data, err := os.ReadFile(*faultsFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "notifysim serve:", err)
+			return 1
+		}
+		opts.Faults = data
 	}
 	start := time.Now()
 	sim, err := simulator.New(opts)

@@ -215,3 +215,9 @@ func (r *Rule) retryAfter() string {
 	}
 	return fmt.Sprint(r.RetryAfter)
 }
+
+// Fixed is a fixed latency for a delay rule.
+func Fixed(d time.Duration) *Latency { return &Latency{Fixed: Duration(d)} }
+
+// Chance is a rule's Probability.
+func Chance(p float64) *float64 { return &p }

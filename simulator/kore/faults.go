@@ -2,6 +2,7 @@ package kore
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/notifysim/notifysim/simulator/core"
 )
@@ -25,4 +26,22 @@ func faultAnswer(rej core.Rejection) core.Response {
 		return fail(rej.Status, codeInvalidCredentials, []string{msgInvalidCredentials}, rej.Problems)
 	}
 	return fail(rej.Status, rej.Status, []string{http.StatusText(rej.Status)}, rej.Problems)
+}
+
+// CommentDeliveryFailed is the status log comment of an identity a fault rule fails.
+const CommentDeliveryFailed = "Message delivery to the channel failed"
+
+// failingIdentities asks the fault rules, while the request is being answered, which identities'
+// deliveries fail: the decision is the request's (journal, seeded draws), the failure the job's.
+func (v *Vendor) failingIdentities(req *core.Request, bot string, identities []string) map[string]string {
+	var out map[string]string
+	for _, id := range identities {
+		if rule, ok := v.env.FailsDelivery(req, "kore", bot, strings.TrimSpace(id)); ok {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[strings.ToLower(id)] = rule
+		}
+	}
+	return out
 }

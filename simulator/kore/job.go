@@ -59,6 +59,8 @@ type job struct {
 	compileErr error
 	identities []string
 	requestID  string
+	// failing maps each identity (lower case) a fail-delivery fault rule fails to that rule.
+	failing map[string]string
 	// payloadHead is the notify body up to the identities, already encoded: each message's
 	// payload is the body narrowed to its own identity, so a 1,000-identity job does not keep
 	// (and every event does not copy) the whole list 1,000 times.
@@ -195,6 +197,9 @@ func (v *Vendor) step(j *job) {
 	logs := make([]statusLog, len(outs))
 	var msgs []core.Message
 	for i, o := range outs {
+		if _, ok := j.failing[strings.ToLower(o.identity)]; ok && o.failure == "" {
+			o.failure = CommentDeliveryFailed // the rule's id is in the journal, not the vendor's log
+		}
 		l := statusLog{ID: "nl-" + v.env.IDs.UUID(), RequestID: j.id, OriginalID: o.identity, CreatedBy: j.createdBy,
 			StreamID: j.bot.id, Channel: j.channel, CreatedOn: kTime(now)}
 		if o.failure != "" {

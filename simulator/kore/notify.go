@@ -76,6 +76,7 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 			req.Note("the script does not compile; every resolved identity will fail: %v", j.compileErr)
 		}
 	}
+	j.failing = v.failingIdentities(req, c.bot.id, identities)
 	view := j.view(false)
 	st.addJob(j)
 	v.start(j)

@@ -32,3 +32,32 @@ func (v *Vendor) faultAnswer(rej core.Rejection) core.Response {
 	resp.Problems = rej.Problems
 	return resp
 }
+
+// failDeliveries takes out the messages whose delivery a fault rule fails: they are stored as
+// failed, never delivered, and their recipients are not in the answer's list of notified users.
+func (v *Vendor) failDeliveries(req *core.Request, t *tenant, msgs []core.Message, logins []string) ([]core.Message, []string) {
+	keep, kept := msgs[:0], logins[:0]
+	var failed []core.Message
+	for i, m := range msgs {
+		if rule, ok := v.env.FailsDelivery(req, "luma", t.ID, m.Recipient.ID); ok {
+			m.Data = withFault(m.Data, rule)
+			failed = append(failed, m)
+			continue
+		}
+		keep, kept = append(keep, m), append(kept, logins[i])
+	}
+	if len(failed) > 0 {
+		v.env.Fail(req, "delivery failed (fault rule)", failed...)
+	}
+	return keep, kept
+}
+
+// withFault copies data, shared by every message of a request, adding the rule that failed one.
+func withFault(data map[string]any, rule string) map[string]any {
+	out := make(map[string]any, len(data)+1)
+	for k, val := range data {
+		out[k] = val
+	}
+	out["faultRule"] = rule
+	return out
+}

@@ -157,8 +157,9 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 			Title:     title, Body: text, Data: data, Payload: req.Body,
 		}
 	}
+	msgs, logins = v.failDeliveries(req, t, msgs, logins)
 	v.env.Deliver(req, msgs...)
-	return v.respond(http.StatusOK, "OK", nil, Result{Notified: len(recipients), Recipients: logins, TemplateID: tpl.ID, ResponseType: responseType})
+	return v.respond(http.StatusOK, "OK", nil, Result{Notified: len(logins), Recipients: logins, TemplateID: tpl.ID, ResponseType: responseType})
 }
 
 // render fills the template. The template's own type wins; the default template takes the

@@ -41,3 +41,10 @@ func (v *Vendor) faultAnswer(rej core.Rejection) core.Response {
 	}
 	return v.accountFail(rej.Status, text, problem)
 }
+
+// failReceipt moves a sent message to failed where its delivered receipt would have come (at
+// once when the project sends no receipts): WhatsApp accepted it, the handset never got it.
+func (v *Vendor) failReceipt(p *project, id, rule string) {
+	reason := "delivery failed (fault rule " + rule + ")"
+	v.env.Clock.AfterFunc(max(p.deliveredAfter, 0), func() { v.env.SetStatus(id, core.StatusFailed, reason) })
+}

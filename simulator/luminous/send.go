@@ -217,7 +217,11 @@ func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
 		Title:     title, Body: text, Data: data, Payload: req.Body, Status: StatusSent,
 	}
 	stored := v.env.Deliver(req, msg)
-	v.receipts(p, stored[0].ID)
+	if rule, failed := v.env.FailsDelivery(req, "luminous", p.id, phone); failed {
+		v.failReceipt(p, stored[0].ID, rule)
+	} else {
+		v.receipts(p, stored[0].ID)
+	}
 	return core.JSON(http.StatusOK, submitted{Success: "true", SubmittedMessageID: stored[0].ID})
 }
 

@@ -1,6 +1,7 @@
 package mykaarma
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/notifysim/notifysim/simulator/core"
@@ -35,3 +36,44 @@ const (
 	CodeRateLimitReached    = "RATE_LIMIT_REACHED"
 	CodeInternalServerError = "INTERNAL_SERVER_ERROR"
 )
+
+// failDeliveries takes out the messages whose delivery a fault rule fails.
+func (v *Vendor) failDeliveries(req *core.Request, tenant string, msgs []core.Message) (keep, failed []core.Message) {
+	keep = msgs[:0:0]
+	for _, m := range msgs {
+		if _, ok := v.env.FailsDelivery(req, "mykaarma", tenant, m.Recipient.ID); ok {
+			failed = append(failed, m)
+			continue
+		}
+		keep = append(keep, m)
+	}
+	return keep, failed
+}
+
+// storeFailures wraps after so that, when delivery would have happened, the failed messages are
+// stored as failed (never delivered) before the callback reports them.
+func (v *Vendor) storeFailures(req *core.Request, failed []core.Message, after func()) func() {
+	if len(failed) == 0 {
+		return after
+	}
+	return func() {
+		v.env.Fail(req, "delivery failed (fault rule)", failed...)
+		if after != nil {
+			after()
+		}
+	}
+}
+
+// reportFailures makes the callback say FAILURE with one error per recipient not reached. The
+// code is the documented one for a failure inside the service; the enum has none for a notifier
+// that could not be reached.
+func reportFailures(result *CallbackResult, failed []core.Message) {
+	if len(failed) == 0 {
+		return
+	}
+	result.Status = StatusFailure
+	for _, m := range failed {
+		result.Errors = append(result.Errors, apiError(CodeInternalServerError,
+			fmt.Sprintf("Notification could not be delivered to user %s (%s)", m.Recipient.ID, m.Channel)))
+	}
+}

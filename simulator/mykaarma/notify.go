@@ -269,6 +269,7 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 		req.Note("nobody to notify: no known thread owner, subscriber or additional user was selected")
 	}
 
+	msgs, failed := v.failDeliveries(req, tenant, msgs)
 	var after func()
 	if url, ok, meta := body.Sending.callback(); ok {
 		result := CallbackResult{Errors: []APIError{}, Warnings: warnings, MessageUUID: messageUUID,
@@ -276,9 +277,10 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 		if result.Warnings == nil {
 			result.Warnings = []APIWarning{}
 		}
+		reportFailures(&result, failed)
 		after = func() { v.env.Callbacks.Send("mykaarma", req.ID, url, result) }
 	}
-	v.deliver(req, body.Sending, msgs, after)
+	v.deliver(req, body.Sending, msgs, v.storeFailures(req, failed, after))
 	return success(req, messageUUID, warnings)
 }
 
