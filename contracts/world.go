@@ -92,6 +92,7 @@ func (w *world) register(sc *godog.ScenarioContext) {
 	registerLuminousSteps(w, sc)
 	registerMyKaarmaSteps(w, sc)
 	registerKoreSteps(w, sc)
+	registerFaultSteps(w, sc)
 }
 
 func (w *world) before(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
