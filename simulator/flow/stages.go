@@ -71,8 +71,9 @@ func (p *Pipeline) faults(x *exchange) bool {
 	}
 	out := p.cfg.Faults.Request(fault.Match{Vendor: x.vendor.Name(), Operation: x.req.Operation, Tenant: tenant, Request: x.req})
 	if out.Delay > 0 && !p.wait(x, out.Delay) {
-		x.req.Note("the client gave up during a fault delay of %s", out.Delay)
+		x.req.Note("the client gave up (or the simulator closed) during a fault delay of %s", out.Delay)
 		x.unanswered = true
+		p.abort(x)
 		return true
 	}
 	switch out.Action {
