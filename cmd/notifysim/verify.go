@@ -26,7 +26,7 @@ run one at a time against that base URL; a notifysim there is reset before each 
 	tags := fs.String("tags", "", `scenarios to run by tag, e.g. "@luma,@kore" (or) or "@kore && ~@slow"`)
 	format := fs.String("format", "pretty", "report format: pretty, progress, junit or cucumber (JSON)")
 	output := fs.String("output", "", "write the report to this file instead of stdout")
-	apis := fs.String("apis", "", "comma-separated feature folders to run: luma, luminous, mykaarma, kore, admin (default all)")
+	apis := fs.String("apis", "", "comma-separated feature folders to run: luma, luminous, mykaarma, kore, admin, faults (default all)")
 	concurrency := fs.Int("concurrency", 4, "scenarios run at once (in-process only)")
 	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,7 +83,7 @@ func checkVerifyOptions(format, apis, target string) error {
 			continue
 		}
 		if info, err := fs.Stat(features.FS, a); err != nil || !info.IsDir() {
-			return fmt.Errorf("--apis: no contracts for %q; there are luma, luminous, mykaarma, kore and admin", a)
+			return fmt.Errorf("--apis: no contracts for %q; there are luma, luminous, mykaarma, kore, admin and faults", a)
 		}
 	}
 	if target == "" {
