@@ -70,7 +70,12 @@ type Pipeline struct {
 
 // Stages names the stages in the order every vendor request runs them.
 func Stages() []string {
-	return []string{"request id", "body limit", "faults", "authenticate", "validate", "handler", "response check", "journal"}
+	var p Pipeline
+	var names []string
+	for _, s := range p.inbound() {
+		names = append(names, s.name)
+	}
+	return append(names, "response check", "journal")
 }
 
 // New binds every operation of every mount to its handler by operationId; it fails listing each
