@@ -123,6 +123,8 @@ type JournalEntry struct {
 	Response     string            `json:"response,omitempty"`
 	Problems     []Problem         `json:"problems,omitempty"`
 	Notes        []string          `json:"notes,omitempty"`
+	Principal    string            `json:"principal,omitempty"` // who the vendor's authentication let through
+	Faults       []string          `json:"faults,omitempty"`    // ids of the fault rules applied
 	Messages     []string          `json:"messages,omitempty"`
 	MessageCount int               `json:"messageCount"`
 	DurationMS   float64           `json:"durationMs"`
