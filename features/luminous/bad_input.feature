@@ -93,11 +93,11 @@ Feature: Luminous refuses bad input with 400 {"message": …} naming the field
     When I send a POST request to "/campaign/t1/api" with body:
       """
       {"apiKey": "luminous-demo-key", "campaignName": "welcome", "destination": "+256751351363",
-       "userName": "Test User", "buttons": [], "location": {"latitude": 1, "longitude": 2}, "campaign_name": "typo"}
+       "userName": "Test User", "carouselCards": [], "paramsFallbackValue": {"a": "b"}, "campaign_name": "typo"}
       """
     Then the response status is 200
-    And the last Luminous request has a note containing "buttons is read only on /campaign/t1/api/v2; ignored"
-    And the last Luminous request has a note containing "location is read only on /campaign/t1/api/v2; ignored"
+    And the last Luminous request has a note containing "carouselCards is read only on /campaign/t1/api/v2; ignored"
+    And the last Luminous request has a note containing "paramsFallbackValue is read only on /campaign/t1/api/v2; ignored"
     And the last Luminous request has a note containing "unknown fields ignored"
     And the last Luminous request has a note containing "campaign_name"
 
@@ -105,9 +105,17 @@ Feature: Luminous refuses bad input with 400 {"message": …} naming the field
     When I send a POST request to "/campaign/t1/api" with body:
       """
       {"apiKey": "luminous-demo-key", "campaignName": "welcome", "destination": "+256751351363",
-       "userName": "Test User", "buttons": "none", "location": "Kampala", "carouselCards": 3, "paramsFallbackValue": ["x"]}
+       "userName": "Test User", "carouselCards": 3, "paramsFallbackValue": ["x"]}
       """
     Then the response status is 200
     And luminous has 1 message
-    And the last Luminous request has a note containing "location is read only on /campaign/t1/api/v2; ignored"
     And the last Luminous request has a note containing "carouselCards is read only on /campaign/t1/api/v2; ignored"
+
+  Scenario: A location the template does not need is ignored on both routes, and the journal says so
+    When I send a POST request to "/campaign/t1/api" with body:
+      """
+      {"apiKey": "luminous-demo-key", "campaignName": "welcome", "destination": "+256751351363",
+       "userName": "Test User", "buttons": [], "location": {"latitude": 1, "longitude": 2}}
+      """
+    Then the response status is 200
+    And the last Luminous request has a note containing "has no location header"

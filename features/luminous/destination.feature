@@ -59,3 +59,51 @@ Feature: Luminous normalises the destination to E.164 with libphonenumber
     Then the JSON at "requests.0.status" is 400
     And the JSON at "requests.0.problems.0.field" is "destination"
     And the JSON at "requests.0.problems.0.reason" contains "12345"
+
+  Scenario Outline: defaultCountryCode <code> reads <given> as a number of that country (#10)
+    When I send a POST request to "/campaign/t1/api/v2" with body:
+      """
+      {"apiKey": "luminous-demo-key", "campaignName": "welcome", "destination": "<given>",
+       "userName": "Pat", "defaultCountryCode": "<code>"}
+      """
+    Then the response status is 200
+    And recipient "<e164>" of luminous project "demo" has 1 message
+    And Luminous project "demo" has a contact "<e164>"
+
+    Examples:
+      | code | given          | e164           |
+      | US   | 4155550101     | +14155550101   |
+      | us   | (415) 555-0101 | +14155550101   |
+      | GB   | 02071838750    | +442071838750  |
+      | IN   | 9876543210     | +919876543210  |
+      | US   | +256751351363  | +256751351363  |
+      | US   | 919876543210   | +919876543210  |
+      |      | 4155550101     | +914155550101  |
+
+  Scenario: v1 honours defaultCountryCode too
+    When I send a POST request to "/campaign/t1/api" with body:
+      """
+      {"apiKey": "luminous-demo-key", "campaignName": "welcome", "destination": "4155550101",
+       "userName": "Pat", "defaultCountryCode": "US"}
+      """
+    Then the response status is 200
+    And Luminous project "demo" has a contact "+14155550101"
+
+  Scenario Outline: An unknown defaultCountryCode (<code>) is refused in Luminous' own words
+    When I send a POST request to "/campaign/t1/api/v2" with body:
+      """
+      {"apiKey": "luminous-demo-key", "campaignName": "welcome", "destination": "4155550101",
+       "userName": "Pat", "defaultCountryCode": <code>}
+      """
+    Then the response status is 400
+    And the JSON at "message" contains "defaultCountryCode"
+    And the JSON at "message" contains "<why>"
+    And no message was delivered
+    And Luminous project "demo" has 1000 credits left
+
+    Examples:
+      | code  | why                                        |
+      | "XX"  | must be an ISO 3166 alpha-2 country code such as IN or US |
+      | "USA" | must be an ISO 3166 alpha-2 country code such as IN or US |
+      | "+1"  | must be an ISO 3166 alpha-2 country code such as IN or US |
+      | 91    | must be a string                           |

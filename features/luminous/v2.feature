@@ -1,8 +1,9 @@
 @luminous
-Feature: Luminous v2 reads buttons, carousel cards and a location
-  /campaign/t1/api/v2 also takes buttons (Meta-shaped parameters: a dynamic URL button's suffix),
-  carouselCards and location. They are kept with the message; a template that needs them is
-  refused without them.
+Feature: Luminous reads buttons and a location on both routes, carousel cards on v2
+  Both routes take buttons (Meta-shaped parameters: a dynamic URL button's suffix) and location
+  (the vendor page lists it on /campaign/t1/api: an object, or a string holding one as JSON);
+  /campaign/t1/api/v2 also takes carouselCards. They are kept with the message; a template that
+  needs them is refused without them.
 
   Background:
     Given the fixtures are:
@@ -76,7 +77,58 @@ Feature: Luminous v2 reads buttons, carousel cards and a location
       | no buttons             | /campaign/t1/api/v2  |                                                                                           |
       | the wrong index        | /campaign/t1/api/v2  | , "buttons": [{"sub_type": "url", "index": 1, "parameters": [{"type": "text", "text": "x"}]}] |
       | no parameters          | /campaign/t1/api/v2  | , "buttons": [{"sub_type": "url", "index": 0, "parameters": []}]                          |
-      | v1 does not read them  | /campaign/t1/api     | , "buttons": [{"sub_type": "url", "index": 0, "parameters": [{"type": "text", "text": "x"}]}] |
+      | v1, no buttons         | /campaign/t1/api     |                                                                                           |
+
+  Scenario Outline: v1 reads a URL button's suffix as v2 does (#11)
+    When I send a POST request to "/campaign/t1/api" with body:
+      """
+      {"apiKey": "shop-key", "campaignName": "track_order", "destination": "+919876543210", "userName": "Asha",
+       "templateParams": ["ORD-79"],
+       "buttons": [{"type": "button", "sub_type": "url", "index": <index>, "parameters": [{"type": "text", "text": "ORD-79"}]}]}
+      """
+    Then the response status is 200
+    When I send a GET request to "/_sim/messages/latest?vendor=luminous"
+    Then the JSON at "data.buttons.0.url" is "https://shop.example.com/track/ORD-79"
+
+    Examples:
+      | index |
+      | 0     |
+      | "0"   |
+
+  Scenario Outline: v1 reads the location, as an object or as a string holding one (#11)
+    When I send a POST request to "/campaign/t1/api" with body:
+      """
+      {"apiKey": "shop-key", "campaignName": "store_visit", "destination": "+919876543210", "userName": "Asha",
+       "templateParams": ["Asha"], "location": <location>}
+      """
+    Then the response status is 200
+    When I send a GET request to "/_sim/messages/latest?vendor=luminous"
+    Then the JSON at "data.header.type" is "location"
+    And the JSON at "data.header.latitude" is "28.6139"
+    And the JSON at "data.header.name" is "Shop"
+    And the JSON at "data.header.address" is "1 Janpath, New Delhi"
+
+    Examples:
+      | location                                                                                               |
+      | {"latitude": "28.6139", "longitude": "77.2090", "name": "Shop", "address": "1 Janpath, New Delhi"}       |
+      | "{\"latitude\": \"28.6139\", \"longitude\": 77.209, \"name\": \"Shop\", \"address\": \"1 Janpath, New Delhi\"}" |
+
+  Scenario Outline: A location string that holds no location object is refused (<case>)
+    When I send a POST request to "/campaign/t1/api" with body:
+      """
+      {"apiKey": "shop-key", "campaignName": "store_visit", "destination": "+919876543210", "userName": "Asha",
+       "templateParams": ["Asha"], "location": <location>}
+      """
+    Then the response status is 400
+    And the JSON at "message" contains "<message>"
+    And no message was delivered
+
+    Examples:
+      | case            | location                                  | message                                                                   |
+      | plain text      | "Janpath, New Delhi"                      | must be an object {latitude, longitude, name, address} or a string holding one as JSON |
+      | a JSON array    | "[28.6, 77.2]"                            | must be an object {latitude, longitude, name, address} or a string holding one as JSON |
+      | a bad latitude  | "{\"latitude\": true, \"longitude\": 1}" | location.latitude                                                         |
+      | a blank string  | ""                                        | location with latitude and longitude is required                          |
 
   Scenario: A location template takes the location
     When I send a POST request to "/campaign/t1/api/v2" with body:
@@ -112,8 +164,8 @@ Feature: Luminous v2 reads buttons, carousel cards and a location
       {"apiKey": "shop-key", "campaignName": "store_visit", "destination": "+919876543210", "userName": "Asha", "templateParams": ["Asha"], "location": {"latitude": true, "longitude": 1}}
       """
     Then the response status is 400
-    And the JSON at "message" contains "location.latitude"
-    And the JSON at "message" contains "a latitude as a number or a string"
+    And the JSON at "message" contains "location"
+    And the JSON at "message" contains "an object {latitude, longitude, name, address}, or a string holding one as JSON"
 
   Scenario: Carousel cards are kept with the message
     When I send a POST request to "/campaign/t1/api/v2" with body:

@@ -256,16 +256,16 @@ func TestNumberCacheAnswersLikeNormalizeAndStaysBounded(t *testing.T) {
 		raw := "+9198" + strings.Repeat("0", 8-len(itoa(i))) + itoa(i)
 		want, wantErr := NormalizeNumber(raw)
 		for range 2 { // the second answer comes from the cache
-			got, err := c.normalize(raw)
+			got, err := c.normalize(raw, DefaultRegion)
 			if got != want || (err == nil) != (wantErr == nil) {
 				t.Fatalf("normalize(%q) = %q, %v; NormalizeNumber says %q, %v", raw, got, err, want, wantErr)
 			}
 		}
 	}
-	if _, err := c.normalize("12345"); err == nil {
+	if _, err := c.normalize("12345", DefaultRegion); err == nil {
 		t.Fatal("an invalid number passed")
 	}
-	if _, err := c.normalize("12345"); err == nil {
+	if _, err := c.normalize("12345", DefaultRegion); err == nil {
 		t.Fatal("an invalid number passed from the cache")
 	}
 	if len(c.m) > numberCacheSize {
@@ -290,14 +290,14 @@ func TestNameListIsBounded(t *testing.T) {
 
 func TestDecodeFailureNamesTheField(t *testing.T) {
 	var body sendRequest
-	err := json.Unmarshal([]byte(`{"location": "x"}`), &body)
+	err := json.Unmarshal([]byte(`{"paramsFallbackValue": "x"}`), &body)
 	resp := decodeFailure(err)
 	msg := resp.Body.(messageBody).Message
-	if resp.Status != 400 || msg != `"location" has the wrong type: got a string` {
+	if resp.Status != 400 || msg != `"paramsFallbackValue" has the wrong type: got a string` {
 		t.Fatalf("decodeFailure = %d %q", resp.Status, msg)
 	}
-	if resp.Problems[0].Field != "location" {
-		t.Fatalf("problem = %+v, want field location", resp.Problems[0])
+	if resp.Problems[0].Field != "paramsFallbackValue" {
+		t.Fatalf("problem = %+v, want field paramsFallbackValue", resp.Problems[0])
 	}
 	if got := decodeFailure(errors.New("boom")).Body.(messageBody).Message; !strings.Contains(got, "boom") {
 		t.Fatalf("decodeFailure(other) = %q", got)

@@ -24,22 +24,26 @@ type sendRequest struct {
 	v2Extras
 }
 
+// campaignFields are what both routes read: the vendor page's table, which lists location beside
+// media, the buttons a template with a dynamic URL needs, and the defaultCountryCode the
+// vendor's own clients send.
 type campaignFields struct {
-	APIKey         string            `json:"apiKey"`
-	CampaignName   string            `json:"campaignName"`
-	Destination    string            `json:"destination"`
-	UserName       string            `json:"userName"`
-	Source         string            `json:"source"`
-	Media          *mediaParam       `json:"media"`
-	TemplateParams []string          `json:"templateParams"`
-	Tags           []string          `json:"tags"`
-	Attributes     map[string]string `json:"attributes"`
+	APIKey             string            `json:"apiKey"`
+	CampaignName       string            `json:"campaignName"`
+	Destination        string            `json:"destination"`
+	UserName           string            `json:"userName"`
+	Source             string            `json:"source"`
+	Media              *mediaParam       `json:"media"`
+	TemplateParams     []string          `json:"templateParams"`
+	Tags               []string          `json:"tags"`
+	Attributes         map[string]string `json:"attributes"`
+	Buttons            []buttonParam     `json:"buttons"`
+	Location           json.RawMessage   `json:"location"`
+	DefaultCountryCode *string           `json:"defaultCountryCode"`
 }
 
 type v2Extras struct {
-	Buttons             []buttonParam     `json:"buttons"`
 	CarouselCards       []json.RawMessage `json:"carouselCards"`
-	Location            *locationParam    `json:"location"`
 	ParamsFallbackValue map[string]string `json:"paramsFallbackValue"`
 }
 
@@ -65,10 +69,59 @@ type locationParam struct {
 	Address   string          `json:"address"`
 }
 
+// hasPoint reports whether the location names a place: both coordinates given and not empty.
+func (l *locationParam) hasPoint() bool {
+	return l != nil && coordinate(l.Latitude) && coordinate(l.Longitude)
+}
+
+func coordinate(raw json.RawMessage) bool {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return strings.TrimSpace(s) != ""
+	}
+	return len(raw) > 0 && string(raw) != "null"
+}
+
 var (
-	v1Fields = []string{"apiKey", "campaignName", "destination", "userName", "source", "media", "templateParams", "tags", "attributes"}
-	v2Fields = []string{"buttons", "carouselCards", "location", "paramsFallbackValue"}
+	v1Fields = []string{"apiKey", "campaignName", "destination", "userName", "source", "media", "templateParams", "tags", "attributes", "buttons", "location", "defaultCountryCode"}
+	v2Fields = []string{"carouselCards", "paramsFallbackValue"}
 )
+
+// parseLocation reads location as the seed's table types it, a string, or as the object its
+// description implies: a string must hold that object as JSON. Absent, null or a blank string is
+// no location.
+func parseLocation(raw json.RawMessage) (*locationParam, *core.Response) {
+	trimmed := strings.TrimSpace(string(raw))
+	if trimmed == "" || trimmed == "null" {
+		return nil, nil
+	}
+	var text string
+	if json.Unmarshal(raw, &text) == nil {
+		if strings.TrimSpace(text) == "" {
+			return nil, nil
+		}
+		raw = json.RawMessage(text)
+	}
+	var l locationParam
+	if err := json.Unmarshal(raw, &l); err != nil || !strings.HasPrefix(strings.TrimSpace(string(raw)), "{") {
+		msg := `"location" must be an object {latitude, longitude, name, address} or a string holding one as JSON`
+		r := fail(http.StatusBadRequest, msg, core.Problem{In: "body", Field: "location", Rule: "type", Reason: msg})
+		return nil, &r
+	}
+	for _, c := range []struct {
+		name string
+		raw  json.RawMessage
+	}{{"latitude", l.Latitude}, {"longitude", l.Longitude}} {
+		var f float64
+		var s string
+		if len(c.raw) > 0 && string(c.raw) != "null" && json.Unmarshal(c.raw, &f) != nil && json.Unmarshal(c.raw, &s) != nil {
+			msg := fmt.Sprintf(`"location.%s" must be a number or a string`, c.name)
+			r := fail(http.StatusBadRequest, msg, core.Problem{In: "body", Field: "location." + c.name, Rule: "type", Reason: msg})
+			return nil, &r
+		}
+	}
+	return &l, nil
+}
 
 // attributeParam is a template param that names a contact attribute: "$FirstName".
 var attributeParam = regexp.MustCompile(`^\$([A-Za-z_][A-Za-z0-9_]*)$`)
@@ -131,10 +184,18 @@ func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
 		return fail(http.StatusBadRequest, MsgCampaignNotLive, core.Problem{In: "body", Field: "campaignName", Rule: "campaign",
 			Reason: fmt.Sprintf("campaign %q is %s, not Live", c.name, c.status)})
 	}
-	phone, err := v.numbers.normalize(body.Destination)
+	region := DefaultRegion
+	if cc := body.DefaultCountryCode; cc != nil && strings.TrimSpace(*cc) != "" {
+		var ok bool
+		if region, ok = CountryCode(*cc); !ok {
+			msg := fmt.Sprintf("%q must be an ISO 3166 alpha-2 country code such as IN or US, got %q", "defaultCountryCode", *cc)
+			return fail(http.StatusBadRequest, msg, core.Problem{In: "body", Field: "defaultCountryCode", Rule: "country", Reason: msg})
+		}
+	}
+	phone, err := v.numbers.normalize(body.Destination, region)
 	if err != nil {
 		return fail(http.StatusBadRequest, MsgInvalidNumber, core.Problem{In: "body", Field: "destination", Rule: "phone",
-			Reason: fmt.Sprintf("%q is not a valid phone number in any country, nor in India (+91)", body.Destination)})
+			Reason: fmt.Sprintf("%q is not a valid phone number in any country, nor in %s", body.Destination, regionName(region))})
 	}
 	tpl := c.template
 	if len(body.TemplateParams) != tpl.params {
@@ -149,7 +210,11 @@ func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
 				core.Problem{In: "body", Field: fmt.Sprintf("templateParams.%d", i), Rule: "minLength", Reason: "is blank"})
 		}
 	}
-	header, refusal := templateHeader(req, c, body, v2)
+	location, refusal := parseLocation(body.Location)
+	if refusal != nil {
+		return *refusal
+	}
+	header, refusal := templateHeader(req, c, body, location)
 	if refusal != nil {
 		return *refusal
 	}
@@ -269,7 +334,7 @@ func (v *Vendor) noteIgnoredFields(req *core.Request, v2 bool) {
 
 // templateHeader checks the template's header against the request and returns what the message
 // shows.
-func templateHeader(req *core.Request, c *campaign, body sendRequest, v2 bool) (map[string]any, *core.Response) {
+func templateHeader(req *core.Request, c *campaign, body sendRequest, loc *locationParam) (map[string]any, *core.Response) {
 	h := c.template.Header
 	typ := ""
 	if h != nil {
@@ -300,21 +365,17 @@ func templateHeader(req *core.Request, c *campaign, body sendRequest, v2 bool) (
 		}
 		return out, nil
 	case "location":
-		if body.Location == nil || len(body.Location.Latitude) == 0 || len(body.Location.Longitude) == 0 {
+		if !loc.hasPoint() {
 			reason := fmt.Sprintf("location with latitude and longitude is required: the template of campaign %q has a location header", c.name)
-			if !v2 {
-				reason += "; send it to /campaign/t1/api/v2"
-			}
 			r := fail(http.StatusBadRequest, reason, core.Problem{In: "body", Field: "location", Rule: "required", Reason: reason})
 			return nil, &r
 		}
-		l := body.Location
-		return map[string]any{"type": "location", "latitude": l.Latitude, "longitude": l.Longitude, "name": l.Name, "address": l.Address}, nil
+		return map[string]any{"type": "location", "latitude": loc.Latitude, "longitude": loc.Longitude, "name": loc.Name, "address": loc.Address}, nil
 	}
 	if body.Media != nil && body.Media.URL != "" {
 		req.Note("media ignored: the template of campaign %q has no media header", c.name)
 	}
-	if body.Location != nil && len(body.Location.Latitude) > 0 {
+	if loc.hasPoint() {
 		req.Note("location ignored: the template of campaign %q has no location header", c.name)
 	}
 	if typ == "text" {
