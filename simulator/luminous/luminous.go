@@ -181,6 +181,7 @@ func (v *Vendor) Handlers() map[string]core.Handler {
 	return map[string]core.Handler{
 		"sendApiCampaign":   func(req *core.Request) core.Response { return v.send(req, false) },
 		"sendApiCampaignV2": func(req *core.Request) core.Response { return v.send(req, true) },
+		"campaignDetails":   v.campaignDetails,
 	}
 }
 

@@ -76,15 +76,19 @@ func (v *Vendor) Authenticate(string, *core.Request) *core.Response { return nil
 // Reject renders the server's refusals as {"message": …} naming the field and why. Every request
 // error is a 400, as AiSensy's are; a body over the limit too (the issue and real clients treat
 // it as a bad request), and so is a body that is not sent as JSON.
-func (v *Vendor) Reject(_ *core.Request, rej core.Rejection) core.Response {
+func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
 	if rej.Kind == core.RejectFault {
 		return v.faultAnswer(rej)
+	}
+	wants := "apiKey, campaignName, destination and userName"
+	if req != nil && req.Operation == "campaignDetails" {
+		wants = "apiKey and campaignName"
 	}
 	problems := append([]core.Problem(nil), rej.Problems...)
 	sort.SliceStable(problems, func(i, j int) bool { return fieldRank(problems[i].Field) < fieldRank(problems[j].Field) })
 	parts := make([]string, 0, len(problems))
 	for _, p := range problems {
-		if s := describe(rej.Kind, p); s != "" && !slices.Contains(parts, s) {
+		if s := describe(rej.Kind, p, wants); s != "" && !slices.Contains(parts, s) {
 			parts = append(parts, s)
 		}
 	}
@@ -121,16 +125,17 @@ func fieldRank(field string) int {
 }
 
 // describe words one problem the way a Node/Joi backend does: "destination" must be a string.
-func describe(kind string, p core.Problem) string {
+// wants names the fields the body must have.
+func describe(kind string, p core.Problem, wants string) string {
 	if kind != core.RejectInvalid {
 		return p.Reason
 	}
 	if p.Field == "" {
 		switch p.Rule {
 		case "type", "nullable":
-			return "request body must be a JSON object with apiKey, campaignName, destination and userName, " + strings.TrimPrefix(p.Reason, "must be an object, ")
+			return "request body must be a JSON object with " + wants + ", " + strings.TrimPrefix(p.Reason, "must be an object, ")
 		case "required":
-			return "request body is required: send a JSON object with apiKey, campaignName, destination and userName"
+			return "request body is required: send a JSON object with " + wants
 		}
 		return "request body " + p.Reason
 	}
