@@ -1,8 +1,9 @@
 @kore
 Feature: Kore.ai authenticates with a JWT in the auth header
-  The token must be HS256, carry appId = the client id of a JWT app, be signed with that app's
-  client secret, and the app must be linked to the bot in the path. exp and nbf are honoured on
-  the simulator clock when present; jti is required when the app enforces it. Every failure is
+  The token must be HS256, carry appId = the client id of a JWT app (or, without appId, iss = the
+  client id, as the platform's token service writes it), be signed with that app's client secret,
+  and the app must be linked to the bot in the path. exp and nbf are honoured on the simulator
+  clock when present, in seconds or in milliseconds; jti is required when the app enforces it. Every failure is
   401 {"errors":[{"msg":"Invalid SDK credentials","code":4002}]}, no job is created, and the
   request journal (/_sim/requests) says which check failed.
 
@@ -38,7 +39,13 @@ Feature: Kore.ai authenticates with a JWT in the auth header
       | a bot that does not exist     | HS256 | demo-app-secret | {"appId": "cs-demo-app"}                          | st-nope      | does not exist         |
       | an expired token              | HS256 | demo-app-secret | {"appId": "cs-demo-app", "exp": 946684800}        | st-demo-bot  | expired                |
       | a token not valid yet         | HS256 | demo-app-secret | {"appId": "cs-demo-app", "nbf": 4102444800}       | st-demo-bot  | not valid yet          |
-      | an exp that is not a number   | HS256 | demo-app-secret | {"appId": "cs-demo-app", "exp": "tomorrow"}       | st-demo-bot  | refused                |
+      | an exp that is not a number   | HS256 | demo-app-secret | {"appId": "cs-demo-app", "exp": "tomorrow"}       | st-demo-bot  | exp claim must be a number |
+      | an expired token in ms        | HS256 | demo-app-secret | {"iss": "cs-demo-app", "exp": 946684800000}       | st-demo-bot  | expired                |
+      | an nbf in ms not reached yet  | HS256 | demo-app-secret | {"iss": "cs-demo-app", "nbf": 4102444800000}      | st-demo-bot  | not valid yet          |
+      | an unknown iss, no appId      | HS256 | demo-app-secret | {"iss": "cs-nobody", "sub": "u-1"}                | st-demo-bot  | (the token has no appId) is not |
+      | a numeric iss, no appId       | HS256 | demo-app-secret | {"iss": 42}                                       | st-demo-bot  | iss claim is not a string |
+      | appId wins over iss           | HS256 | demo-app-secret | {"appId": "cs-nobody", "iss": "cs-demo-app"}      | st-demo-bot  | cs-nobody              |
+      | neither appId nor iss         | HS256 | demo-app-secret | {"sub": "u-1", "isAnonymous": false}              | st-demo-bot  | nor an iss claim       |
 
   Scenario Outline: An auth header that is <case> is refused with 401 4002
     Given I set header "auth" to "<header>"
@@ -146,3 +153,29 @@ Feature: Kore.ai authenticates with a JWT in the auth header
     Given I use a Kore token for app "cs-demo-app" signed with "demo-app-secret"
     When I send a GET request to "/api/public/bot/st-demo-bot/notify/status/ds-none"
     Then the response status is 400
+
+  Scenario Outline: A token-service token (iss, sub, aud, isAnonymous, <when>) is accepted (#10)
+    Given the clock is frozen at "2030-01-01T00:00:00Z"
+    And I use a Kore token signed HS256 with "demo-app-secret" and claims:
+      """
+      {"iss": "cs-demo-app", "sub": "qa.user@example.com", "aud": "https://idproxy.kore.com/authorize",
+       "isAnonymous": true, "iat": <iat>, "exp": <exp>}
+      """
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 200
+    And I remember the JSON at "_id" as "job"
+    When I send a GET request to "/api/public/bot/st-demo-bot/notify/status/${job}"
+    Then the response status is 200
+    When the clock advances by "2h"
+    And I send a GET request to "/api/public/bot/st-demo-bot/notify/status/${job}"
+    Then the response status is 401
+    And the JSON at "errors.0.code" is 4002
+
+    Examples:
+      | when            | iat           | exp           |
+      | seconds         | 1893456000    | 1893459600    |
+      | milliseconds    | 1893456000000 | 1893459600000 |
+      | fractional secs | 1893456000.5  | 1893459600.25 |

@@ -48,9 +48,9 @@ func (v *Vendor) Authenticate(_ string, req *core.Request) *core.Response {
 	return nil
 }
 
-// verify checks the token: HS256 only, an appId claim naming a JWT app, signed with that app's
-// secret, not expired (exp and nbf are honoured when present, on the simulator clock), and a jti
-// when the app enforces one.
+// verify checks the token: HS256 only, an appId claim (or, without one, iss) naming a JWT app,
+// signed with that app's secret, not expired (exp and nbf are honoured when present, on the
+// simulator clock, in seconds or milliseconds), and a jti when the app enforces one.
 func (v *Vendor) verify(st *state, token string) (*app, string) {
 	token = strings.TrimSpace(token)
 	if token == "" {
@@ -62,18 +62,20 @@ func (v *Vendor) verify(st *state, token string) (*app, string) {
 	var a *app
 	var keyErr string
 	claims := jwt.MapClaims{}
-	parser := jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithTimeFunc(v.env.Clock.Now))
+	// The times are checked after the signature by checkTimes, which also reads milliseconds.
+	parser := jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithoutClaimsValidation())
 	_, err := parser.ParseWithClaims(token, claims, func(t *jwt.Token) (any, error) {
-		id, ok := claims["appId"].(string)
+		id, problem := clientID(claims)
 		switch {
-		case !ok && claims["appId"] != nil:
-			keyErr = "the appId claim must be a string"
-		case !ok:
-			keyErr = "the token has no appId claim (it must be spelled exactly appId)"
+		case problem != "":
+			keyErr = problem
 		default:
 			a = st.apps[id]
 			if a == nil {
 				keyErr = fmt.Sprintf("appId %q is not the client id of any JWT app", id)
+				if _, hasAppID := claims["appId"]; !hasAppID {
+					keyErr = fmt.Sprintf("iss %q (the token has no appId) is not the client id of any JWT app", id)
+				}
 			}
 		}
 		if keyErr != "" {
@@ -83,6 +85,9 @@ func (v *Vendor) verify(st *state, token string) (*app, string) {
 	})
 	if err != nil {
 		return nil, tokenReason(err, keyErr)
+	}
+	if reason := checkTimes(claims, v.env.Clock.Now()); reason != "" {
+		return nil, reason
 	}
 	if a.enforceJTI {
 		if jti, _ := claims["jti"].(string); strings.TrimSpace(jti) == "" {

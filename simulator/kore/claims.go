@@ -1,0 +1,83 @@
+package kore
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// clientID picks the claim that names the JWT app. The docs want appId; tokens from the
+// platform's token service (users/sts) carry the client id in iss instead. appId wins when both
+// are there, so a token that names two apps is read the documented way.
+func clientID(claims jwt.MapClaims) (id, problem string) {
+	if raw, ok := claims["appId"]; ok {
+		s, isString := raw.(string)
+		if !isString {
+			return "", "the appId claim must be a string"
+		}
+		return s, ""
+	}
+	if raw, ok := claims["iss"]; ok {
+		s, isString := raw.(string)
+		if !isString {
+			return "", "the token has no appId claim and its iss claim is not a string"
+		}
+		return s, ""
+	}
+	return "", "the token has no appId claim (it must be spelled exactly appId), nor an iss claim naming the client id"
+}
+
+// msThreshold separates seconds from milliseconds in a NumericDate: 1e11 seconds is the year
+// 5138, 1e11 milliseconds is 1973. Some token issuers write iat/exp/nbf in milliseconds
+// (JavaScript's Date.now()); they mean the same instant.
+const msThreshold = 1e11
+
+// numericDate reads a time claim, in seconds or milliseconds. ok is false when the claim is
+// absent; problem says why a present claim is unusable.
+func numericDate(claims jwt.MapClaims, name string) (t time.Time, ok bool, problem string) {
+	raw, present := claims[name]
+	if !present || raw == nil {
+		return time.Time{}, false, ""
+	}
+	var f float64
+	switch x := raw.(type) {
+	case float64:
+		f = x
+	case json.Number:
+		var err error
+		if f, err = x.Float64(); err != nil {
+			return time.Time{}, false, fmt.Sprintf("the %s claim must be a number of seconds (or milliseconds) since 1970", name)
+		}
+	default:
+		return time.Time{}, false, fmt.Sprintf("the %s claim must be a number of seconds (or milliseconds) since 1970", name)
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e15 {
+		return time.Time{}, false, fmt.Sprintf("the %s claim %v is not a time", name, raw)
+	}
+	if f >= msThreshold {
+		return time.UnixMilli(int64(f)), true, ""
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9)), true, ""
+}
+
+// checkTimes applies exp and nbf on the simulator's clock, each in seconds or milliseconds.
+func checkTimes(claims jwt.MapClaims, now time.Time) string {
+	for _, name := range []string{"exp", "nbf"} {
+		t, ok, problem := numericDate(claims, name)
+		switch {
+		case problem != "":
+			return problem
+		case !ok:
+			continue
+		case name == "exp" && !now.Before(t):
+			return "the token has expired (exp is before the simulator's clock)"
+		case name == "nbf" && now.Before(t):
+			return "the token is not valid yet (nbf is after the simulator's clock)"
+		}
+	}
+	return ""
+}
