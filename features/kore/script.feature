@@ -129,3 +129,71 @@ Feature: Kore.ai script messages run as JavaScript in a sandbox
     Then the response status is 200
     When the clock advances by "100ms"
     Then recipient "alice@example.com" of kore has 1 message containing "Sent 2030-06-01T12:00:00.100Z"
+
+  Scenario: A script whose val is a stringified Adaptive Card is delivered as the card, not run (#10)
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve",
+       "message": {"type": "script", "val": "{\"type\": \"AdaptiveCard\", \"$schema\": \"http://adaptivecards.io/schemas/adaptive-card.json\", \"version\": \"1.2\", \"body\": [{\"type\": \"TextBlock\", \"text\": \"Leave request from Bob\", \"weight\": \"bolder\"}, {\"type\": \"FactSet\", \"facts\": [{\"title\": \"Dates\", \"value\": \"3-5 June\"}]}], \"actions\": [{\"type\": \"Action.Submit\", \"title\": \"Approve\", \"data\": {\"choice\": \"yes\"}}, {\"type\": \"Action.Submit\", \"title\": \"Reject\", \"data\": {\"choice\": \"no\"}}]}"},
+       "identities": ["alice@example.com"]}
+      """
+    Then the response status is 200
+    And I remember the JSON at "_id" as "job"
+    When I send a GET request to "/_sim/requests?vendor=kore&limit=1"
+    Then the JSON at "requests.0.notes" contains "delivered as the message payload, not run as JavaScript"
+    When I poll GET "/api/public/bot/st-demo-bot/notify/status/${job}" until the JSON at "status" is "SUCCESS" within "5s"
+    Then the JSON at "statusLogs.0.comments" is "Notification has been sent successfully"
+    When I send a GET request to "/_sim/messages/latest?vendor=kore"
+    Then the JSON at "kind" is "card"
+    And the JSON at "body" contains "Leave request from Bob"
+    And the JSON at "body" contains "Dates: 3-5 June"
+    And the JSON at "body" contains "[Approve] [Reject]"
+    And the JSON at "data.message.type" is "AdaptiveCard"
+    And the JSON at "data.message.actions.0.data.choice" is "yes"
+    And the JSON at "data.card.actions" equals the JSON:
+      """
+      ["Approve", "Reject"]
+      """
+
+  Scenario: A Bot Framework message with an Adaptive Card attachment is rendered the same way
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve",
+       "message": {"type": "script", "val": "{\"type\": \"message\", \"attachments\": [{\"contentType\": \"application/vnd.microsoft.card.adaptive\", \"content\": {\"type\": \"AdaptiveCard\", \"body\": [{\"type\": \"TextBlock\", \"text\": \"Server maintenance at 9 PM\"}], \"actions\": [{\"type\": \"Action.OpenUrl\", \"title\": \"Details\", \"url\": \"https://status.example.com\"}]}}]}"},
+       "identities": ["bob@example.com"]}
+      """
+    Then the response status is 200
+    And I remember the JSON at "_id" as "job"
+    When I poll GET "/api/public/bot/st-demo-bot/notify/status/${job}" until the JSON at "status" is "SUCCESS" within "5s"
+    Then recipient "bob@example.com" of kore has 1 message containing "Server maintenance at 9 PM"
+    When I send a GET request to "/_sim/messages/latest?vendor=kore"
+    Then the JSON at "kind" is "card"
+    And the JSON at "body" contains "[Details]"
+
+  Scenario: A JSON val that is not a card is delivered as it is, its text the message
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "slack", "userIdentityType": "resolve",
+       "message": {"type": "script", "val": "{\"text\": \"Deploy finished\", \"blocks\": [{\"type\": \"section\"}]}"},
+       "identities": ["carol@example.com"]}
+      """
+    Then the response status is 200
+    And I remember the JSON at "_id" as "job"
+    When I poll GET "/api/public/bot/st-demo-bot/notify/status/${job}" until the JSON at "status" is "SUCCESS" within "5s"
+    When I send a GET request to "/_sim/messages/latest?vendor=kore"
+    Then the JSON at "body" is "Deploy finished"
+    And the JSON at "data.message.blocks.0.type" is "section"
+
+  Scenario: A script that prints an Adaptive Card still runs, and the printed card is rendered
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve",
+       "message": {"type": "script", "val": "print(JSON.stringify({type: 'AdaptiveCard', body: [{type: 'TextBlock', text: 'Hi ' + context.session.UserContext.firstName}], actions: [{type: 'Action.Submit', title: 'OK'}]}))"},
+       "identities": ["alice@example.com"]}
+      """
+    Then the response status is 200
+    And I remember the JSON at "_id" as "job"
+    When I poll GET "/api/public/bot/st-demo-bot/notify/status/${job}" until the JSON at "status" is "SUCCESS" within "5s"
+    When I send a GET request to "/_sim/messages/latest?vendor=kore"
+    Then the JSON at "kind" is "card"
+    And the JSON at "body" matches "^Hi Alice\n\[OK\]$"

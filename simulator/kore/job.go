@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/notifysim/notifysim/simulator/core"
+	"github.com/notifysim/notifysim/simulator/kore/card"
 	"github.com/notifysim/notifysim/simulator/kore/script"
 )
 
@@ -57,6 +58,8 @@ type job struct {
 	val        string
 	program    *script.Program
 	compileErr error
+	// payload is a script val that is a JSON object: delivered as it is, not run.
+	payload map[string]any
 	identities []string
 	requestID  string
 	// failing maps each identity (lower case) a fail-delivery fault rule fails to that rule.
@@ -279,9 +282,12 @@ func (v *Vendor) resolve(j *job, identities []string) []outcome {
 			o.failure = CommentNotAssociated
 		} else {
 			o.user, o.channelID = u, u.channels[j.channel]
-			if j.msgType == "script" {
+			switch {
+			case j.payload != nil:
+				o.kind, o.text, o.data = payloadMessage(j.payload)
+			case j.msgType == "script":
 				scripted = append(scripted, i)
-			} else {
+			default:
 				o.kind, o.text = "text", j.val
 			}
 		}
@@ -348,6 +354,9 @@ func (v *Vendor) runScript(j *job, o *outcome) {
 	}
 	o.kind, o.text = "script", res.Text
 	if res.JSON != nil {
-		o.data = map[string]any{"message": res.JSON}
+		o.kind, o.text, o.data = payloadMessage(res.JSON)
+		if _, isCard := card.Find(res.JSON); !isCard {
+			o.text = res.Text
+		}
 	}
 }

@@ -71,9 +71,16 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 		payloadHead: payloadHead(body), created: now, status: JobInProgress, lMod: now,
 	}
 	if j.msgType == "script" {
-		j.program, j.compileErr = script.Compile(j.val)
-		if j.compileErr != nil {
-			req.Note("the script does not compile; every resolved identity will fail: %v", j.compileErr)
+		if payload, ok := jsonPayload(j.val); ok {
+			// Kore's interactive Teams notifications send a stringified Adaptive Card as the
+			// script: a JSON object is the message itself, not a program.
+			j.payload = payload
+			req.Note("message.val is a JSON object: delivered as the message payload, not run as JavaScript")
+		} else {
+			j.program, j.compileErr = script.Compile(j.val)
+			if j.compileErr != nil {
+				req.Note("the script does not compile; every resolved identity will fail: %v", j.compileErr)
+			}
 		}
 	}
 	j.failing = v.failingIdentities(req, c.bot.id, identities)
