@@ -59,7 +59,7 @@ type job struct {
 	program    *script.Program
 	compileErr error
 	// payload is a script val that is a JSON object: delivered as it is, not run.
-	payload map[string]any
+	payload    map[string]any
 	identities []string
 	requestID  string
 	// failing maps each identity (lower case) a fail-delivery fault rule fails to that rule.
