@@ -3,6 +3,7 @@ package simulator
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/notifysim/notifysim/simulator/admin"
@@ -102,6 +103,7 @@ func (s *Simulator) control() admin.Control {
 			}
 			return out
 		},
+		NormalizeRecipient: s.normalizeRecipient,
 		Dataset: func() any {
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -136,3 +138,23 @@ func (s *Simulator) Advance(d time.Duration) { s.env.Clock.Advance(d) }
 
 // Freeze stops the clock; it then moves only with Advance or Set.
 func (s *Simulator) Freeze() { s.env.Clock.Freeze() }
+
+// normalizeRecipient rewrites a recipient filter with the normaliser of the filter's vendor, or,
+// with no vendor named, with the one vendor whose normaliser accepts it (none or several: left as
+// given, since the spelling is then nobody's or ambiguous).
+func (s *Simulator) normalizeRecipient(vendor, id string) string {
+	found := ""
+	for _, v := range s.vendors {
+		n, ok := v.(core.RecipientNormalizer)
+		if !ok || (vendor != "" && !strings.EqualFold(vendor, v.Name())) {
+			continue
+		}
+		if out, ok := n.NormalizeRecipient(id); ok {
+			if found != "" {
+				return ""
+			}
+			found = out
+		}
+	}
+	return found
+}

@@ -107,3 +107,31 @@ Feature: Luminous normalises the destination to E.164 with libphonenumber
       | "USA" | must be an ISO 3166 alpha-2 country code such as IN or US |
       | "+1"  | must be an ISO 3166 alpha-2 country code such as IN or US |
       | 91    | must be a string                           |
+
+  Scenario Outline: /_sim/messages finds a Luminous recipient however the number is written (<filter>)
+    When I send the Luminous campaign "welcome" to "+919876543210"
+    Then the response status is 200
+    When I send a GET request to "/_sim/messages?recipient=<filter>"
+    Then the JSON at "count" is 1
+    And the JSON at "messages.0.recipient.id" is "+919876543210"
+    When I send a GET request to "/_sim/messages?vendor=luminous&recipient=<filter>"
+    Then the JSON at "count" is 1
+    When I send a GET request to "/_sim/messages/latest?recipient=<filter>"
+    Then the response status is 200
+    When I send a GET request to "/_sim/inboxes?recipient=<filter>"
+    Then the JSON at "inboxes" has 1 item
+
+    Examples:
+      | filter            |
+      | 919876543210      |
+      | 9876543210        |
+      | %2B919876543210   |
+      | %2B91%2098765%2043210 |
+      | 09876543210       |
+
+  Scenario: A recipient filter that is no phone number, or names another vendor, is left as given
+    When I send the Luminous campaign "welcome" to "+919876543210"
+    And I send a GET request to "/_sim/messages?vendor=luma&recipient=919876543210"
+    Then the JSON at "count" is 0
+    When I send a GET request to "/_sim/messages?recipient=sam.phyll"
+    Then the JSON at "count" is 0

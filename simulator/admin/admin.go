@@ -28,8 +28,11 @@ type Control struct {
 	Snapshot     func(vendor string) (any, bool)
 	Vendors      func() []string
 	Faults       *fault.Set
-	Version      string
-	Started      time.Time
+	// NormalizeRecipient rewrites a recipient filter to the form the vendor stores (a phone
+	// number written as Luminous stores destinations); nil or "" leaves it as given.
+	NormalizeRecipient func(vendor, recipient string) string
+	Version            string
+	Started            time.Time
 	// Done closes when the simulator shuts down; event streams end then.
 	Done <-chan struct{}
 }
@@ -101,11 +104,16 @@ func (a *API) health(*core.Request) core.Response {
 }
 
 // filter reads the message filter from the query. The spec has already checked the types.
-func filter(r *http.Request) core.Filter {
+func (a *API) filter(r *http.Request) core.Filter {
 	q := r.URL.Query()
 	f := core.Filter{
 		Vendor: q.Get("vendor"), Tenant: q.Get("tenant"), Recipient: q.Get("recipient"), Role: q.Get("role"),
 		Channel: q.Get("channel"), Status: q.Get("status"), Text: q.Get("q"),
+	}
+	if f.Recipient != "" && a.c.NormalizeRecipient != nil {
+		if n := a.c.NormalizeRecipient(f.Vendor, f.Recipient); n != "" {
+			f.Recipient = n
+		}
 	}
 	if s := q.Get("since"); s != "" {
 		f.Since, _ = time.Parse(time.RFC3339Nano, s)
@@ -172,7 +180,7 @@ func (a *API) listMessages(req *core.Request) core.Response {
 	if c := req.HTTP.URL.Query().Get("count"); c != "" {
 		n, _ = strconv.Atoi(c)
 	}
-	f := filter(req.HTTP)
+	f := a.filter(req.HTTP)
 	if f.Limit == 0 {
 		f.Limit = defaultLimit
 	}
@@ -185,7 +193,7 @@ func (a *API) latestMessage(req *core.Request) core.Response {
 	if bad != nil {
 		return *bad
 	}
-	f := filter(req.HTTP)
+	f := a.filter(req.HTTP)
 	f.Limit = 1
 	msgs := a.await(req.HTTP.Context(), f, 1, wait)
 	if len(msgs) == 0 {
@@ -214,7 +222,7 @@ type roleGroup struct {
 }
 
 func (a *API) listInboxes(req *core.Request) core.Response {
-	f := filter(req.HTTP)
+	f := a.filter(req.HTTP)
 	limit := f.Limit
 	f.Limit = 0
 	inboxes := a.c.Env.Store.Inboxes(f)

@@ -133,6 +133,15 @@ type Vendor interface {
 	Snapshot() any
 }
 
+// RecipientNormalizer is a Vendor whose recipient ids have one canonical spelling among many a
+// user may type (a phone number with or without +, spaces or a country code). The admin API
+// rewrites a recipient filter with it, so a search finds what the vendor stored.
+type RecipientNormalizer interface {
+	// NormalizeRecipient returns the stored form of id, and false when id is not one of the
+	// vendor's spellings (it is then left as given).
+	NormalizeRecipient(id string) (string, bool)
+}
+
 // Env is what the simulator shares with every vendor.
 type Env struct {
 	Store        Store

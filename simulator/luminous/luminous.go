@@ -177,6 +177,16 @@ func New(env *core.Env) *Vendor {
 
 func (v *Vendor) Name() string { return "luminous" }
 
+// NormalizeRecipient reads a phone-like recipient filter as a destination without
+// defaultCountryCode is read, so "919876543210" finds the messages of "+919876543210".
+func (v *Vendor) NormalizeRecipient(id string) (string, bool) {
+	if !LooksLikePhone(id) {
+		return "", false
+	}
+	e164, err := v.numbers.normalize(id, DefaultRegion)
+	return e164, err == nil
+}
+
 func (v *Vendor) Handlers() map[string]core.Handler {
 	return map[string]core.Handler{
 		"sendApiCampaign":   func(req *core.Request) core.Response { return v.send(req, false) },
