@@ -160,6 +160,7 @@ func (v *Vendor) Handlers() map[string]core.Handler {
 	return map[string]core.Handler{
 		"sendProactiveNotification":      v.notify,
 		"getProactiveNotificationStatus": v.status,
+		"issueStsToken":                  v.sts,
 	}
 }
 
