@@ -40,6 +40,9 @@ func FuzzLuminousSend(f *testing.F) {
 		{`{"apiKey":"luminous-demo-key","campaignName":"welcome","destination":"+256751351363","userName":"A","buttons":"x","location":"y","carouselCards":1,"paramsFallbackValue":[]}`, "application/json", "", false},
 		{`{"apiKey":"luminous-demo-key","campaignName":"welcome","destination":1e999,"userName":"A"}`, "application/json", "", true},
 		{"\x00\xff", "application/json", "\x00", false},
+		{`{"apiKey":"luminous-demo-key","campaignName":"welcome","destination":"4155550101","userName":"A","defaultCountryCode":"us","location":"{\"latitude\":1,\"longitude\":\"2\"}"}`, "application/json", "", false},
+		{`{"apiKey":"luminous-demo-key","campaignName":"welcome","destination":"4155550101","userName":"A","defaultCountryCode":"XX","location":"[1]"}`, "application/json", "", true},
+		{`{"apiKey":"luminous-demo-key","campaignName":"welcome","destination":"4155550101","userName":"A","defaultCountryCode":1,"location":"{\"latitude\":true}"}`, "application/json", "", false},
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s.body), s.ct, s.auth, s.v2)
