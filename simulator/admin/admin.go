@@ -28,8 +28,10 @@ type Control struct {
 	Snapshot     func(vendor string) (any, bool)
 	Vendors      func() []string
 	Faults       *fault.Set
-	Version      string
-	Started      time.Time
+	// Directory lists the recipient groups of every vendor that has them (nil: none).
+	Directory func() []core.DirectoryGroup
+	Version   string
+	Started   time.Time
 	// Done closes when the simulator shuts down; event streams end then.
 	Done <-chan struct{}
 }
@@ -84,6 +86,7 @@ func (a *API) Handlers() map[string]core.Handler {
 		"addFault":         a.addFault,
 		"clearFaults":      a.clearFaults,
 		"deleteFault":      a.deleteFault,
+		"listGroups":       a.listGroups,
 	}
 }
 
@@ -104,9 +107,10 @@ func (a *API) health(*core.Request) core.Response {
 func filter(r *http.Request) core.Filter {
 	q := r.URL.Query()
 	f := core.Filter{
-		Vendor: q.Get("vendor"), Tenant: q.Get("tenant"), Recipient: q.Get("recipient"), Role: q.Get("role"),
+		Vendor: q.Get("vendor"), Tenant: q.Get("tenant"), Role: q.Get("role"),
 		Channel: q.Get("channel"), Status: q.Get("status"), Text: q.Get("q"),
 	}
+	f.Recipient, f.Recipients = recipients(q.Get("recipient"))
 	if s := q.Get("since"); s != "" {
 		f.Since, _ = time.Parse(time.RFC3339Nano, s)
 	}
@@ -176,8 +180,22 @@ func (a *API) listMessages(req *core.Request) core.Response {
 	if f.Limit == 0 {
 		f.Limit = defaultLimit
 	}
+	before, bad := cursorParam(req.HTTP)
+	if bad != nil {
+		return *bad
+	}
+	// One more than the page tells whether an older page exists without counting.
+	limit := f.Limit
+	f.Limit, f.Before = limit+1, before
 	msgs := a.await(req.HTTP.Context(), f, n, wait)
-	return core.JSON(http.StatusOK, map[string]any{"count": len(msgs), "total": a.c.Env.Store.Count(f), "messages": msgs})
+	out := map[string]any{}
+	if len(msgs) > limit {
+		msgs = msgs[:limit]
+		out["nextCursor"] = encodeCursor(msgs[limit-1].Seq)
+	}
+	f.Before = 0 // total counts every match, whichever page this is
+	out["count"], out["total"], out["messages"] = len(msgs), a.c.Env.Store.Count(f), msgs
+	return core.JSON(http.StatusOK, out)
 }
 
 func (a *API) latestMessage(req *core.Request) core.Response {
@@ -262,8 +280,20 @@ func (a *API) listRequests(req *core.Request) core.Response {
 	f := core.JournalFilter{Vendor: q.Get("vendor")}
 	f.Status, _ = strconv.Atoi(q.Get("status"))
 	f.Failed, _ = strconv.ParseBool(q.Get("failed"))
-	f.Limit = limitParam(q.Get("limit"))
-	return core.JSON(http.StatusOK, map[string]any{"total": a.c.Journal.Total(), "requests": a.c.Journal.List(f)})
+	limit := limitParam(q.Get("limit"))
+	before, bad := cursorParam(req.HTTP)
+	if bad != nil {
+		return *bad
+	}
+	f.Limit, f.Before = limit+1, before
+	entries := a.c.Journal.List(f)
+	out := map[string]any{"total": a.c.Journal.Total()}
+	if len(entries) > limit {
+		entries = entries[:limit]
+		out["nextCursor"] = encodeCursor(entries[limit-1].Seq)
+	}
+	out["requests"] = entries
+	return core.JSON(http.StatusOK, out)
 }
 
 func (a *API) listTroubleshoot(req *core.Request) core.Response {

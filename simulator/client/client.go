@@ -299,6 +299,26 @@ func (c *Client) Inboxes(ctx context.Context, f InboxFilter) (Inboxes, error) {
 	return in, err
 }
 
+// Groups reads GET /_sim/groups: each vendor's recipient groups with members and counts. Empty
+// vendor and tenant match any.
+func (c *Client) Groups(ctx context.Context, vendor, tenant string) ([]Group, error) {
+	q := url.Values{}
+	if vendor != "" {
+		q.Set("vendor", vendor)
+	}
+	if tenant != "" {
+		q.Set("tenant", tenant)
+	}
+	var out struct {
+		Groups []Group `json:"groups"`
+	}
+	err := c.get(ctx, "/_sim/groups", q, &out)
+	if out.Groups == nil {
+		out.Groups = []Group{}
+	}
+	return out.Groups, err
+}
+
 // RequestFilter selects journal entries. Zero fields match everything.
 type RequestFilter struct {
 	Vendor string
