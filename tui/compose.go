@@ -159,7 +159,7 @@ func (m *Model) sendCompose() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
-		resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+		resp, err := m.c.HTTPClient().Do(req.WithContext(ctx))
 		if err != nil {
 			return sentMsg{err: err}
 		}

@@ -724,7 +724,7 @@ func (m *Model) headerLine(w int) string {
 	}
 	parts := []string{m.st.Title("notifysim"), host, conn, clock,
 		plural(m.health.Messages, "msg"), plural(int(m.health.Requests), "req")}
-	return fitStyled(strings.Join(parts, " · "), w)
+	return fitStyled(strings.Join(parts, "  "), w)
 }
 
 func (m *Model) tabsLine(w int) string {

@@ -81,6 +81,10 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
+// HTTPClient is the *http.Client the client sends with, for callers that also reach the
+// sandbox's vendor routes (a compose form) the same way.
+func (c *Client) HTTPClient() *http.Client { return c.http }
+
 // URL is the sandbox's base URL.
 func (c *Client) URL() string { return c.base.String() }
 
