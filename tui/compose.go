@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -298,49 +299,25 @@ func buildRequest(base string, c *compose, data json.RawMessage) (*http.Request,
 		}
 		return req, err
 	case "kore":
-		var fx struct {
-			Apps []struct {
-				ClientID string   `json:"clientId"`
-				Secret   string   `json:"secret"`
-				Bots     []string `json:"bots"`
-			} `json:"apps"`
-			Users []struct {
-				Email    string            `json:"email"`
-				Channels map[string]string `json:"channels"`
-			} `json:"users"`
-		}
-		if err := section(data, "kore", &fx); err != nil {
+		token, users, err := koreAuth(data, t.tenant)
+		if err != nil {
 			return nil, err
-		}
-		appID, secret := "", ""
-		for _, a := range fx.Apps {
-			for _, b := range a.Bots {
-				if b == t.tenant && appID == "" {
-					appID, secret = a.ClientID, a.Secret
-				}
-			}
-		}
-		if appID == "" {
-			return nil, fmt.Errorf("no Kore.ai app of the dataset is linked to bot %s", t.tenant)
 		}
 		channel := c.value("channel")
 		var ids []string
 		if r := t.filter.Recipient; r != "" {
 			ids = strings.Split(r, ",")
 		} else {
-			for _, u := range fx.Users {
-				if _, ok := u.Channels[channel]; ok {
-					ids = append(ids, u.Email)
+			for email, channels := range users {
+				if _, ok := channels[channel]; ok {
+					ids = append(ids, email)
 				}
 			}
+			sort.Strings(ids)
 		}
 		text := c.value("message")
 		if text == "" {
 			return nil, errors.New("message: write the text the identities receive")
-		}
-		token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"appId": appID, "iat": time.Now().Unix()}).SignedString([]byte(secret))
-		if err != nil {
-			return nil, err
 		}
 		req, err := post("/api/public/bot/"+url.PathEscape(t.tenant)+"/notify", map[string]any{"channel": channel,
 			"userIdentityType": "resolve", "message": map[string]any{"type": "text", "val": text}, "identities": ids})
@@ -350,6 +327,42 @@ func buildRequest(base string, c *compose, data json.RawMessage) (*http.Request,
 		return req, err
 	}
 	return nil, fmt.Errorf("no compose form for %s", t.vendor)
+}
+
+// koreAuth signs a Kore.ai JWT for an app of the dataset linked to bot, and returns the
+// dataset's users with their channel identities.
+func koreAuth(data json.RawMessage, bot string) (string, map[string]map[string]string, error) {
+	var fx struct {
+		Apps []struct {
+			ClientID string   `json:"clientId"`
+			Secret   string   `json:"secret"`
+			Bots     []string `json:"bots"`
+		} `json:"apps"`
+		Users []struct {
+			Email    string            `json:"email"`
+			Channels map[string]string `json:"channels"`
+		} `json:"users"`
+	}
+	if err := section(data, "kore", &fx); err != nil {
+		return "", nil, err
+	}
+	appID, secret := "", ""
+	for _, a := range fx.Apps {
+		for _, b := range a.Bots {
+			if b == bot && appID == "" {
+				appID, secret = a.ClientID, a.Secret
+			}
+		}
+	}
+	if appID == "" {
+		return "", nil, fmt.Errorf("no Kore.ai app of the dataset is linked to bot %s", bot)
+	}
+	users := map[string]map[string]string{}
+	for _, u := range fx.Users {
+		users[u.Email] = u.Channels
+	}
+	token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"appId": appID, "iat": time.Now().Unix()}).SignedString([]byte(secret))
+	return token, users, err
 }
 
 func (c *compose) view(st styles, w, h int) []string {

@@ -32,3 +32,11 @@ func TestGoldenScreens(t *testing.T) {
 		})
 	}
 }
+
+func TestJobDetailShowsEveryIdentity(t *testing.T) {
+	sim, c := sandbox(t)
+	demoTraffic(t, sim)
+	m := newTestModel(t, c, 120, 40)
+	press(t, m, "shift+tab", "shift+tab", "shift+tab", "enter")
+	golden(t, "job_detail_120x40", m.Render())
+}

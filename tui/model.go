@@ -102,6 +102,7 @@ type Model struct {
 	status    string
 	statusErr bool
 	inboxSel  string
+	detailJob string // the job whose detail is open, so its identities can join it
 	// composeData is the dataset in force, read when the compose form opens.
 	composeData json.RawMessage
 
@@ -351,6 +352,15 @@ func (m *Model) loaded(msg tea.Msg) {
 		if msg.err == nil {
 			m.lists.callbacks = msg.list
 		}
+	case jobDetailMsg:
+		if m.mode != modeDetail || m.detailJob != msg.id {
+			return
+		}
+		if msg.err != nil {
+			m.detail = append(m.detail, "", "per identity: "+msg.err.Error())
+			return
+		}
+		m.detail = append(m.detail, msg.lines...)
 	case troubleMsg:
 		m.lists.loaded[tabTroubleshoot] = true
 		m.lists.err[tabTroubleshoot] = errText(msg.err)
@@ -559,6 +569,12 @@ func (m *Model) keyList(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Open):
 		if t, lines := m.lists.detail(m.tab); t != "" {
 			m.detailTtl, m.detail, m.detailOff, m.mode = t, lines, 0, modeDetail
+			if m.tab == tabJobs {
+				j := m.lists.jobs[m.lists.cursor[tabJobs]]
+				m.detailJob = j.ID
+				return loadJobDetail(m.c, j)
+			}
+			m.detailJob = ""
 		}
 	}
 	return nil
