@@ -94,14 +94,18 @@ func startServe(t *testing.T, bin, addr string) *exec.Cmd {
 	}
 }
 
-func TestEndToEndInAPseudoTerminal(t *testing.T) {
+func TestEndToEnd(t *testing.T) {
 	bin := buildBinary(t)
-	addr := freePort(t)
-	server := startServe(t, bin, addr)
+	t.Run("tui attached to a serve process", func(t *testing.T) { attached(t, bin) })
+	t.Run("serve --tui in one process", func(t *testing.T) { inProcess(t, bin) })
+}
 
-	tuiCmd := exec.Command(bin, "tui", "--server", "http://"+addr)
-	tuiCmd.Env = append(os.Environ(), "NO_COLOR=1", "TERM=xterm-256color")
-	ptmx, err := pty.StartWithSize(tuiCmd, &pty.Winsize{Rows: 40, Cols: 120})
+// runInPty starts bin with args in a 120×40 pseudo-terminal read by a terminal emulator.
+func runInPty(t *testing.T, bin string, args ...string) (*exec.Cmd, *screen, io.Writer) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "TERM=xterm-256color")
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,23 +113,26 @@ func TestEndToEndInAPseudoTerminal(t *testing.T) {
 	var copies sync.WaitGroup
 	copies.Add(2)
 	go func() { defer copies.Done(); _, _ = io.Copy(scr, ptmx) }()
-	// The emulator answers the TUI's terminal queries (colours, capabilities) through the pty.
+	// The emulator answers the program's terminal queries (colours, capabilities) through the pty.
 	go func() { defer copies.Done(); _, _ = io.Copy(ptmx, scr.emu) }()
 	t.Cleanup(func() {
-		_ = tuiCmd.Process.Kill()
-		_ = tuiCmd.Wait()
+		_ = cmd.Process.Kill()
+		_, _ = cmd.Process.Wait()
 		_ = ptmx.Close()
 		_ = scr.emu.Close()
 		copies.Wait()
 	})
+	return cmd, scr, ptmx
+}
 
-	connected := func(s string) bool {
-		head, _, _ := strings.Cut(s, "\n")
-		return strings.Contains(head, "connected") && !strings.Contains(head, "reconnecting")
-	}
-	scr.waitFor(t, "the connected header", connected)
+func connected(s string) bool {
+	head, _, _ := strings.Cut(s, "\n")
+	return strings.Contains(head, "connected") && !strings.Contains(head, "reconnecting")
+}
 
-	body := `{"recipients":{"contacts":"0","roles":"-3"},"responseType":"TEXT","message":"Exchange server is down"}`
+func sendLuma(t *testing.T, addr, text string) {
+	t.Helper()
+	body := `{"recipients":{"contacts":"0","roles":"-3"},"responseType":"TEXT","message":"` + text + `"}`
 	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/vsa/public/notifylumauser/message", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer luma-demo-token")
 	req.Header.Set("Content-Type", "application/json")
@@ -137,14 +144,63 @@ func TestEndToEndInAPseudoTerminal(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("the Luma send answered %d", resp.StatusCode)
 	}
-	scr.waitFor(t, "sam.phyll's message", func(s string) bool {
+}
+
+func rowWith(parts ...string) func(string) bool {
+	return func(s string) bool {
 		for _, l := range strings.Split(s, "\n") {
-			if strings.Contains(l, "sam.phyll") && strings.Contains(l, "Exchange server") {
+			all := true
+			for _, p := range parts {
+				all = all && strings.Contains(l, p)
+			}
+			if all {
 				return true
 			}
 		}
 		return false
-	})
+	}
+}
+
+// quit presses q and waits for a clean exit.
+func quit(t *testing.T, cmd *exec.Cmd, in io.Writer) {
+	t.Helper()
+	if _, err := in.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("%s exited with %v", cmd.Args[1], err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("%s did not quit on q", cmd.Args[1])
+	}
+}
+
+func inProcess(t *testing.T, bin string) {
+	addr := freePort(t)
+	logFile := filepath.Join(t.TempDir(), "logs", "notifysim.log")
+	cmd, scr, in := runInPty(t, bin, "serve", "--tui", "--addr", addr, "--log-file", logFile)
+	scr.waitFor(t, "the connected header", connected)
+	sendLuma(t, addr, "Printer on fire")
+	scr.waitFor(t, "sam.phyll's message", rowWith("sam.phyll", "Printer on fire"))
+	quit(t, cmd, in)
+	logs, err := os.ReadFile(logFile)
+	if err != nil || !strings.Contains(string(logs), "notifysim is up") || !strings.Contains(string(logs), "/vsa/public/notifylumauser/message") {
+		t.Errorf("the log file holds %q (%v), want the start-up line and the request", logs, err)
+	}
+}
+
+func attached(t *testing.T, bin string) {
+	addr := freePort(t)
+	server := startServe(t, bin, addr)
+
+	tuiCmd, scr, in := runInPty(t, bin, "tui", "--server", "http://"+addr)
+	scr.waitFor(t, "the connected header", connected)
+	sendLuma(t, addr, "Exchange server is down")
+	scr.waitFor(t, "sam.phyll's message", rowWith("sam.phyll", "Exchange server"))
 	scr.waitFor(t, "sam.phyll's row with one unread message", func(s string) bool {
 		for _, l := range strings.Split(s, "\n") {
 			if left, _, ok := strings.Cut(l, "│"); ok && strings.Contains(left, "sam.phyll") && strings.Contains(left, "1 ●1") {
@@ -163,17 +219,5 @@ func TestEndToEndInAPseudoTerminal(t *testing.T) {
 	// A restarted sandbox starts empty: the reload shows it.
 	scr.waitFor(t, "the emptied inbox", func(s string) bool { return strings.Contains(s, "0 messages") })
 
-	if _, err := ptmx.Write([]byte("q")); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- tuiCmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("notifysim tui exited with %v", err)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("notifysim tui did not quit on q")
-	}
+	quit(t, tuiCmd, in)
 }
