@@ -45,6 +45,7 @@ func oneLine(s string) string {
 // padLines makes lines exactly h long, each exactly w cells wide (plain text assumed fitted or
 // styled after fitting: styled lines are padded by their visible width).
 func padLines(lines []string, w, h int) []string {
+	w, h = max(w, 0), max(h, 0)
 	out := make([]string, h)
 	for i := range h {
 		if i < len(lines) {

@@ -706,7 +706,7 @@ func (m *Model) body(w, h int) []string {
 	if !m.tab.inboxes() {
 		return m.lists.view(m.st, m.tab, w, h)
 	}
-	left := clamp(w*3/10, 22, 40)
+	left := min(clamp(w*3/10, 22, 40), w/2)
 	right := w - left - 1
 	lp := padLines(m.rec.view(m.st, left, h, m.focus == focusRecipients), left, h)
 	rp := padLines(m.inbox.view(m.st, right, h, m.focus == focusInbox, m.tab == tabAll), right, h)

@@ -260,7 +260,15 @@ func TestInboxPagesOnDemand(t *testing.T) {
 func TestEveryScreenFillsTheTerminalExactly(t *testing.T) {
 	sim, c := sandbox(t)
 	demoTraffic(t, sim)
-	m := newTestModel(t, c, 80, 24)
+	for _, color := range []bool{false, true} {
+		m := newTestModel(t, c, 80, 24)
+		m.st = newStyles(color)
+		checkSizes(t, m)
+	}
+}
+
+func checkSizes(t *testing.T, m *Model) {
+	t.Helper()
 	for _, size := range [][2]int{{80, 24}, {120, 40}, {60, 15}, {200, 50}, {20, 8}} {
 		drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: size[0], Height: size[1]} })
 		for _, keys := range [][]string{nil, {"?"}, {"right", "enter"}, {"p"}, {"esc", "esc", "tab", "tab", "tab", "tab", "tab"}} {
