@@ -104,6 +104,15 @@ func (s *Simulator) control() admin.Control {
 			return out
 		},
 		NormalizeRecipient: s.normalizeRecipient,
+		Directory: func() []core.DirectoryGroup {
+			var out []core.DirectoryGroup
+			for _, v := range s.vendors {
+				if d, ok := v.(core.Directory); ok {
+					out = append(out, d.Directory()...)
+				}
+			}
+			return out
+		},
 		Dataset: func() any {
 			s.mu.Lock()
 			defer s.mu.Unlock()

@@ -16,6 +16,7 @@ notification APIs.
 
 Usage:
   notifysim serve   [flags]   run the sandbox (default 127.0.0.1:4545, demo dataset)
+  notifysim tui     [flags]   watch every inbox of a running sandbox, live (--server URL)
   notifysim verify  [flags]   run the Gherkin contracts against the sandbox or a base URL
   notifysim kore token [flags] mint a Kore.ai JWT for the sandbox (demo app by default)
   notifysim version           print the version
@@ -39,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stdout, stderr)
 	case "verify":
 		return verify(args[1:], stdout, stderr)
+	case "tui":
+		return tuiCommand(args[1:], stderr)
 	case "kore":
 		return kore(args[1:], stdout, stderr)
 	case "version", "--version", "-v":

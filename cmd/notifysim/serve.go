@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/notifysim/notifysim/simulator"
+	"github.com/notifysim/notifysim/simulator/client"
+	"github.com/notifysim/notifysim/tui"
 )
 
 func serve(args []string, stdout, stderr io.Writer) int {
@@ -35,6 +37,8 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	journalCap := fs.Int("journal-cap", 10000, "how many requests the journal (and the troubleshoot log) keeps, at least 1")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	withTUI := fs.Bool("tui", false, "show the terminal UI in this terminal; logs go to --log-file")
+	logFile := fs.String("log-file", defaultLogFile(), "with --tui: the file logs are appended to")
 	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -46,7 +50,17 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		fmt.Fprintf(stderr, "notifysim serve: --journal-cap must be at least 1, not %d\n", *journalCap)
 		return 2
 	}
-	logger, err := newLogger(stderr, *logFormat, *logLevel)
+	logOut := stderr
+	if *withTUI {
+		f, err := openLogFile(*logFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "notifysim serve:", err)
+			return 2
+		}
+		defer f.Close()
+		logOut, stdout = f, f
+	}
+	logger, err := newLogger(logOut, *logFormat, *logLevel)
 	if err != nil {
 		fmt.Fprintln(stderr, "notifysim serve:", err)
 		return 2
@@ -90,7 +104,22 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	if ready != nil {
 		ready(url)
 	}
+	tuiDone := make(chan error, 1)
+	if *withTUI {
+		c, err := client.New(url)
+		if err != nil {
+			fmt.Fprintln(stderr, "notifysim serve:", err)
+			return 1
+		}
+		tuiCtx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() { tuiDone <- tui.Run(tuiCtx, c, tui.Options{Color: tui.ColorFromEnv()}) }()
+	}
 	select {
+	case err := <-tuiDone: // the user quit the TUI: the sandbox goes with it
+		if err != nil {
+			fmt.Fprintln(stderr, "notifysim serve: tui:", err)
+		}
 	case err := <-errc:
 		fmt.Fprintln(stderr, "notifysim serve:", err)
 		return 1

@@ -31,8 +31,10 @@ type Control struct {
 	// NormalizeRecipient rewrites a recipient filter to the form the vendor stores (a phone
 	// number written as Luminous stores destinations); nil or "" leaves it as given.
 	NormalizeRecipient func(vendor, recipient string) string
-	Version            string
-	Started            time.Time
+	// Directory lists the recipient groups of every vendor that has them (nil: none).
+	Directory func() []core.DirectoryGroup
+	Version   string
+	Started   time.Time
 	// Done closes when the simulator shuts down; event streams end then.
 	Done <-chan struct{}
 }
@@ -87,6 +89,7 @@ func (a *API) Handlers() map[string]core.Handler {
 		"addFault":         a.addFault,
 		"clearFaults":      a.clearFaults,
 		"deleteFault":      a.deleteFault,
+		"listGroups":       a.listGroups,
 	}
 }
 
@@ -103,17 +106,28 @@ func (a *API) health(*core.Request) core.Response {
 	})
 }
 
+// normalizeRecipient rewrites one recipient id the way its vendor stores it, when it can.
+func (a *API) normalizeRecipient(vendor, id string) string {
+	if id == "" || a.c.NormalizeRecipient == nil {
+		return id
+	}
+	if n := a.c.NormalizeRecipient(vendor, id); n != "" {
+		return n
+	}
+	return id
+}
+
 // filter reads the message filter from the query. The spec has already checked the types.
 func (a *API) filter(r *http.Request) core.Filter {
 	q := r.URL.Query()
 	f := core.Filter{
-		Vendor: q.Get("vendor"), Tenant: q.Get("tenant"), Recipient: q.Get("recipient"), Role: q.Get("role"),
+		Vendor: q.Get("vendor"), Tenant: q.Get("tenant"), Role: q.Get("role"),
 		Channel: q.Get("channel"), Status: q.Get("status"), Text: q.Get("q"),
 	}
-	if f.Recipient != "" && a.c.NormalizeRecipient != nil {
-		if n := a.c.NormalizeRecipient(f.Vendor, f.Recipient); n != "" {
-			f.Recipient = n
-		}
+	f.Recipient, f.Recipients = recipients(q.Get("recipient"))
+	f.Recipient = a.normalizeRecipient(f.Vendor, f.Recipient)
+	for i, id := range f.Recipients {
+		f.Recipients[i] = a.normalizeRecipient(f.Vendor, id)
 	}
 	if s := q.Get("since"); s != "" {
 		f.Since, _ = time.Parse(time.RFC3339Nano, s)
@@ -184,8 +198,22 @@ func (a *API) listMessages(req *core.Request) core.Response {
 	if f.Limit == 0 {
 		f.Limit = defaultLimit
 	}
+	before, bad := cursorParam(req.HTTP)
+	if bad != nil {
+		return *bad
+	}
+	// One more than the page tells whether an older page exists without counting.
+	limit := f.Limit
+	f.Limit, f.Before = limit+1, before
 	msgs := a.await(req.HTTP.Context(), f, n, wait)
-	return core.JSON(http.StatusOK, map[string]any{"count": len(msgs), "total": a.c.Env.Store.Count(f), "messages": msgs})
+	out := map[string]any{}
+	if len(msgs) > limit {
+		msgs = msgs[:limit]
+		out["nextCursor"] = encodeCursor(msgs[limit-1].Seq)
+	}
+	f.Before = 0 // total counts every match, whichever page this is
+	out["count"], out["total"], out["messages"] = len(msgs), a.c.Env.Store.Count(f), msgs
+	return core.JSON(http.StatusOK, out)
 }
 
 func (a *API) latestMessage(req *core.Request) core.Response {
@@ -270,8 +298,20 @@ func (a *API) listRequests(req *core.Request) core.Response {
 	f := core.JournalFilter{Vendor: q.Get("vendor")}
 	f.Status, _ = strconv.Atoi(q.Get("status"))
 	f.Failed, _ = strconv.ParseBool(q.Get("failed"))
-	f.Limit = limitParam(q.Get("limit"))
-	return core.JSON(http.StatusOK, map[string]any{"total": a.c.Journal.Total(), "requests": a.c.Journal.List(f)})
+	limit := limitParam(q.Get("limit"))
+	before, bad := cursorParam(req.HTTP)
+	if bad != nil {
+		return *bad
+	}
+	f.Limit, f.Before = limit+1, before
+	entries := a.c.Journal.List(f)
+	out := map[string]any{"total": a.c.Journal.Total()}
+	if len(entries) > limit {
+		entries = entries[:limit]
+		out["nextCursor"] = encodeCursor(entries[limit-1].Seq)
+	}
+	out["requests"] = entries
+	return core.JSON(http.StatusOK, out)
 }
 
 func (a *API) listTroubleshoot(req *core.Request) core.Response {

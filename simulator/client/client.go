@@ -81,6 +81,10 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
+// HTTPClient is the *http.Client the client sends with, for callers that also reach the
+// sandbox's vendor routes (a compose form) the same way.
+func (c *Client) HTTPClient() *http.Client { return c.http }
+
 // URL is the sandbox's base URL.
 func (c *Client) URL() string { return c.base.String() }
 
@@ -297,6 +301,26 @@ func (c *Client) Inboxes(ctx context.Context, f InboxFilter) (Inboxes, error) {
 	var in Inboxes
 	err := c.get(ctx, "/_sim/inboxes", q, &in)
 	return in, err
+}
+
+// Groups reads GET /_sim/groups: each vendor's recipient groups with members and counts. Empty
+// vendor and tenant match any.
+func (c *Client) Groups(ctx context.Context, vendor, tenant string) ([]Group, error) {
+	q := url.Values{}
+	if vendor != "" {
+		q.Set("vendor", vendor)
+	}
+	if tenant != "" {
+		q.Set("tenant", tenant)
+	}
+	var out struct {
+		Groups []Group `json:"groups"`
+	}
+	err := c.get(ctx, "/_sim/groups", q, &out)
+	if out.Groups == nil {
+		out.Groups = []Group{}
+	}
+	return out.Groups, err
 }
 
 // RequestFilter selects journal entries. Zero fields match everything.

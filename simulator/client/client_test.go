@@ -248,3 +248,54 @@ func TestErrorsNameTheProblem(t *testing.T) {
 		t.Errorf("Clock on garbage = %v", err)
 	}
 }
+
+func TestPagingAndGroups(t *testing.T) {
+	c, srv := sandbox(t)
+	ctx := context.Background()
+	for i := range 5 {
+		lumaToAnalysts(t, srv.URL, fmt.Sprintf("n%d", i))
+	}
+	var bodies []string
+	f := client.MessageFilter{Vendor: "luma", Limit: 2}
+	for pages := 0; ; pages++ {
+		if pages > 5 {
+			t.Fatal("paging never ends")
+		}
+		l, err := c.Messages(ctx, f)
+		if err != nil || l.Total != 5 {
+			t.Fatalf("Messages(%+v) = %+v, %v", f, l, err)
+		}
+		for _, m := range l.Messages {
+			bodies = append(bodies, m.Body)
+		}
+		if l.NextCursor == "" {
+			break
+		}
+		f.Cursor = l.NextCursor
+	}
+	if got := strings.Join(bodies, " "); got != "n4 n3 n2 n1 n0" {
+		t.Errorf("pages gave %q, want every message once, newest first", got)
+	}
+
+	r, err := c.Requests(ctx, client.RequestFilter{Limit: 3})
+	if err != nil || len(r.Requests) != 3 || r.Requests[0].Seq != 5 || r.NextCursor == "" {
+		t.Fatalf("Requests page 1 = %+v, %v", r, err)
+	}
+	r, err = c.Requests(ctx, client.RequestFilter{Limit: 3, Cursor: r.NextCursor})
+	if err != nil || len(r.Requests) != 2 || r.Requests[1].Seq != 1 || r.NextCursor != "" {
+		t.Errorf("Requests page 2 = %+v, %v", r, err)
+	}
+
+	groups, err := c.Groups(ctx, "luma", "acme")
+	if err != nil || len(groups) != 6 {
+		t.Fatalf("Groups = %+v, %v", groups, err)
+	}
+	analysts := groups[3]
+	if analysts.Name != "Analyst" || analysts.Count != 5 || analysts.Unread != 5 || analysts.Members[0].Recipient.ID != "sam.phyll" {
+		t.Errorf("Analyst group = %+v", analysts)
+	}
+	l, err := c.Messages(ctx, analysts.Filter.MessageFilter())
+	if err != nil || l.Total != 5 {
+		t.Errorf("the Analyst group's inbox = %+v, %v", l, err)
+	}
+}

@@ -128,6 +128,7 @@ type JournalEntry struct {
 	Messages     []string          `json:"messages,omitempty"`
 	MessageCount int               `json:"messageCount"`
 	DurationMS   float64           `json:"durationMs"`
+	Seq          int64             `json:"seq"`
 }
 
 // RequestList is one page of the journal, newest first.
@@ -199,4 +200,48 @@ type Job struct {
 	CreatedOn          string `json:"createdOn"`
 	LMod               string `json:"lMod"`
 	RequestID          string `json:"requestId,omitempty"`
+}
+
+// Group kinds of /_sim/groups.
+const (
+	GroupAll     = "all"     // everyone of a tenant
+	GroupRole    = "role"    // Luma roles, myKaarma notifier kinds
+	GroupChannel = "channel" // Kore.ai channels
+	GroupMembers = "members" // Luminous tags
+)
+
+// GroupMember is one recipient's counts within a group.
+type GroupMember struct {
+	Recipient Recipient  `json:"recipient"`
+	Count     int        `json:"count"`
+	Unread    int        `json:"unread"`
+	LastAt    *time.Time `json:"lastAt,omitempty"`
+}
+
+// GroupFilter is the message query of a group's merged inbox; Recipient may list several ids,
+// comma-separated.
+type GroupFilter struct {
+	Vendor    string `json:"vendor"`
+	Tenant    string `json:"tenant"`
+	Role      string `json:"role,omitempty"`
+	Channel   string `json:"channel,omitempty"`
+	Recipient string `json:"recipient,omitempty"`
+}
+
+// MessageFilter returns the filter that pages through the group's merged inbox.
+func (g GroupFilter) MessageFilter() MessageFilter {
+	return MessageFilter{Vendor: g.Vendor, Tenant: g.Tenant, Role: g.Role, Channel: g.Channel, Recipient: g.Recipient}
+}
+
+// Group is one group of recipients in a vendor's own terms, with the counts of its merged inbox.
+type Group struct {
+	Vendor  string        `json:"vendor"`
+	Tenant  string        `json:"tenant"`
+	Kind    string        `json:"kind"`
+	Key     string        `json:"key,omitempty"`
+	Name    string        `json:"name"`
+	Count   int           `json:"count"`
+	Unread  int           `json:"unread"`
+	Filter  GroupFilter   `json:"filter"`
+	Members []GroupMember `json:"members"`
 }

@@ -28,6 +28,8 @@ type JournalEntry struct {
 	Messages     []string          `json:"messages,omitempty"`  // ids of the first messages it created
 	MessageCount int               `json:"messageCount"`        // how many messages it created
 	DurationMS   float64           `json:"durationMs"`
+	// Seq numbers entries in arrival order from 1 (set by Add); a page's cursor is one.
+	Seq int64 `json:"seq"`
 }
 
 // Journal is a capped, concurrency-safe log of requests, oldest dropped first.
@@ -47,17 +49,19 @@ func NewJournal(capacity int) *Journal {
 	return &Journal{cap: capacity}
 }
 
-// Add appends an entry, evicting the oldest when full.
-func (j *Journal) Add(e JournalEntry) {
+// Add appends an entry, evicting the oldest when full, and returns it with its Seq.
+func (j *Journal) Add(e JournalEntry) JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.total++
+	e.Seq = j.total
 	if len(j.entries) < j.cap {
 		j.entries = append(j.entries, e)
-		return
+		return e
 	}
 	j.entries[j.start] = e
 	j.start = (j.start + 1) % j.cap
+	return e
 }
 
 // JournalFilter selects journal entries.
@@ -65,6 +69,8 @@ type JournalFilter struct {
 	Vendor string
 	Status int // exact status; 0 = any
 	Failed bool
+	// Before, when not 0, keeps only entries with a Seq below it: the cursor of a page.
+	Before int64
 	Limit  int
 }
 
@@ -76,6 +82,9 @@ func (j *Journal) List(f JournalFilter) []JournalEntry {
 	n := len(j.entries)
 	for i := n - 1; i >= 0; i-- {
 		e := j.entries[(j.start+i)%n]
+		if f.Before != 0 && e.Seq >= f.Before {
+			continue
+		}
 		if f.Vendor != "" && !strings.EqualFold(f.Vendor, e.Vendor) {
 			continue
 		}

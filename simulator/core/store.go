@@ -12,12 +12,16 @@ type Filter struct {
 	Vendor    string
 	Tenant    string
 	Recipient string // recipient id, case-insensitive
-	Role      string // role code ("-3") or role name ("Analyst"), case-insensitive
-	Channel   string
-	Status    string
-	Text      string // substring of body or title, case-insensitive
-	Since     time.Time
-	Limit     int // 0 means no limit
+	// Recipients, when not empty, matches any of these recipient ids (case-insensitive).
+	Recipients []string
+	Role       string // role code ("-3") or role name ("Analyst"), case-insensitive
+	Channel    string
+	Status     string
+	Text       string // substring of body or title, case-insensitive
+	Since      time.Time
+	// Before, when not 0, matches only messages with a Seq below it: the cursor of a page.
+	Before int64
+	Limit  int // 0 means no limit
 }
 
 // Match reports whether m passes the filter (Limit is ignored).
@@ -29,6 +33,12 @@ func (f Filter) Match(m *Message) bool {
 		return false
 	}
 	if f.Recipient != "" && !strings.EqualFold(f.Recipient, m.Recipient.ID) {
+		return false
+	}
+	if len(f.Recipients) > 0 && !containsFold(f.Recipients, m.Recipient.ID) {
+		return false
+	}
+	if f.Before != 0 && m.Seq >= f.Before {
 		return false
 	}
 	if f.Role != "" && !strings.EqualFold(f.Role, m.Recipient.Role) && !strings.EqualFold(f.Role, m.Recipient.RoleName) {
@@ -135,7 +145,12 @@ func (s *MemStore) Query(f Filter) []Message {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := []Message{}
-	for i := len(s.msgs) - 1; i >= 0; i-- {
+	top := len(s.msgs)
+	if f.Before != 0 {
+		// Messages are appended in Seq order: a page starts below the cursor without a scan.
+		top = sort.Search(len(s.msgs), func(i int) bool { return s.msgs[i].Seq >= f.Before })
+	}
+	for i := top - 1; i >= 0; i-- {
 		if f.Match(s.msgs[i]) {
 			out = append(out, s.msgs[i].Clone())
 			if f.Limit > 0 && len(out) >= f.Limit {

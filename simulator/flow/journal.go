@@ -52,7 +52,7 @@ func (p *Pipeline) journal(x *exchange) {
 		ids = ids[:journalMessageIDs]
 	}
 	entry.Messages = ids
-	p.cfg.Journal.Add(entry)
+	entry = p.cfg.Journal.Add(entry)
 	if entry.Status >= 400 {
 		p.cfg.Env.Bus.Publish(core.Event{Type: core.EventRequestRejected, Time: req.Received, Vendor: vendor, Data: entry})
 	}
