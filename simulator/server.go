@@ -153,8 +153,8 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 	return s, nil
 }
 
-// loadSpec reads, parses and validates one embedded document and detaches it from its servers so
-// routes match on whatever host and port the simulator runs on.
+// loadSpec reads, parses and validates one embedded document. Its servers stay: the pipeline
+// serves each path under each server's base path and then detaches the document from them.
 func loadSpec(name string) (*openapi3.T, error) {
 	data, err := openapi.Spec(name)
 	if err != nil {
@@ -168,7 +168,6 @@ func loadSpec(name string) (*openapi3.T, error) {
 	if err := doc.Validate(loader.Context); err != nil {
 		return nil, fmt.Errorf("spec %s is invalid: %w", name, err)
 	}
-	doc.Servers = nil
 	return doc, nil
 }
 

@@ -71,9 +71,9 @@ Feature: Luma refuses bad requests with its own envelope and logs them for troub
       | contacts as a number     | {"recipients": {"contacts": 7}, "message": "hi"}                                | recipients.contacts | array           |
       | contacts with an object  | {"recipients": {"contacts": [{"id": "ruth"}]}, "message": "hi"}                 | recipients.contacts | array           |
       | an unknown role          | {"recipients": {"contacts": "0", "roles": "-9"}, "message": "hi"}               | recipients.roles    | -9              |
-      | a role by name           | {"recipients": {"contacts": "0", "roles": ["Analyst"]}, "message": "hi"}        | recipients.roles    | -3 Analyst      |
-      | roles as an object       | {"recipients": {"contacts": "0", "roles": {"a": 1}}, "message": "hi"}           | recipients.roles    | role codes      |
-      | an unknown responseType  | {"recipients": {"contacts": "ruth"}, "responseType": "VIDEO", "message": "hi"}  | responseType        | TEXT, IMAGE     |
+      | a role name that is none | {"recipients": {"contacts": "0", "roles": ["Manager"]}, "message": "hi"}        | recipients.roles    | -3 Analyst      |
+      | roles as an object       | {"recipients": {"contacts": "0", "roles": {"a": 1}}, "message": "hi"}           | recipients.roles    | role codes or names |
+      | an unknown responseType  | {"recipients": {"contacts": "ruth"}, "responseType": "VIDEO", "message": "hi"}  | responseType        | TEXT, IMAGE, CARD or application/json |
       | IMAGE without a URL      | {"recipients": {"contacts": "ruth"}, "responseType": "IMAGE", "message": "hi"}  | message             | URL             |
       | template_id as an object | {"recipients": {"contacts": "ruth"}, "template_id": {}, "message": "hi"}        | template_id         | template id     |
       | a JSON array body        | [{"recipients": {"contacts": "ruth"}, "message": "hi"}]                         | body                | array           |

@@ -12,7 +12,7 @@ Feature: Luma notification templates
       {"recipients": {"contacts": "ruth"}, "template_id": "1001", "responseType": "TEXT", "message": "VPN restarts at noon"}
       """
     Then the response status is 200
-    And the JSON at "data.template_id" is "1001"
+    And the JSON at "data.0.loginId" is "ruth"
     And user "ruth" of Luma tenant "acme" has 1 message containing "Service notice: VPN restarts at noon"
 
   Scenario: A template id given as a number is the same template

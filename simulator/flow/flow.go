@@ -94,7 +94,14 @@ func New(cfg Config, mounts []Mount) (*Pipeline, error) {
 	r.NotFoundHandler = http.HandlerFunc(p.notFound)
 	var problems []string
 	for _, m := range mounts {
-		problems = append(problems, p.bind(r, m)...)
+		bases, err := BasePaths(m.Doc)
+		if err != nil {
+			return nil, fmt.Errorf("spec %s: %w", m.API.Name(), err)
+		}
+		// Detached from its servers, the document matches requests on whatever host and port the
+		// simulator runs on; the servers' paths are kept as route prefixes instead.
+		m.Doc.Servers = nil
+		problems = append(problems, p.bind(r, m, bases)...)
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems)
@@ -123,7 +130,34 @@ func Operations(mounts []Mount) map[string][]string {
 	return out
 }
 
-func (p *Pipeline) bind(r *mux.Router, m Mount) (problems []string) {
+// BasePaths lists the distinct paths of doc's servers ("/vsa" for
+// https://luma2.serviceaide.com/vsa, "" for a server at the root), so that a client generated
+// from the spec, which calls server URL + path, reaches a route. A spec without servers is served
+// at the root.
+func BasePaths(doc *openapi3.T) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, srv := range doc.Servers {
+		base, err := srv.BasePath()
+		if err != nil {
+			return nil, fmt.Errorf("server %q: %w", srv.URL, err)
+		}
+		base = strings.TrimSuffix(base, "/")
+		if !seen[base] {
+			seen[base] = true
+			out = append(out, base)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{""}
+	}
+	return out, nil
+}
+
+// bind registers every operation of m under each base path, served by the handler of the same
+// operationId, and returns each operation without a handler and each handler without an
+// operation.
+func (p *Pipeline) bind(r *mux.Router, m Mount, bases []string) (problems []string) {
 	api, doc := m.API, m.Doc
 	handlers := api.Handlers()
 	bound := map[string]bool{}
@@ -144,9 +178,13 @@ func (p *Pipeline) bind(r *mux.Router, m Mount) (problems []string) {
 			}
 			bound[op.OperationID] = true
 			route := &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
-			r.Methods(method).Path(path).Handler(p.operation(api, route, h))
+			for _, base := range bases {
+				r.Methods(method).Path(base + path).Handler(p.operation(api, route, h))
+			}
 		}
-		r.Path(path).Handler(p.methodNotAllowed(api, path, methods))
+		for _, base := range bases {
+			r.Path(base + path).Handler(p.methodNotAllowed(api, base+path, methods))
+		}
 	}
 	for id := range handlers {
 		if !bound[id] {

@@ -35,21 +35,21 @@ func (v *Vendor) faultAnswer(rej core.Rejection) core.Response {
 
 // failDeliveries takes out the messages whose delivery a fault rule fails: they are stored as
 // failed, never delivered, and their recipients are not in the answer's list of notified users.
-func (v *Vendor) failDeliveries(req *core.Request, t *tenant, msgs []core.Message, logins []string) ([]core.Message, []string) {
-	keep, kept := msgs[:0], logins[:0]
+func (v *Vendor) failDeliveries(req *core.Request, t *tenant, msgs []core.Message) []core.Message {
+	keep := msgs[:0]
 	var failed []core.Message
-	for i, m := range msgs {
+	for _, m := range msgs {
 		if rule, ok := v.env.FailsDelivery(req, "luma", t.ID, m.Recipient.ID); ok {
 			m.Data = withFault(m.Data, rule)
 			failed = append(failed, m)
 			continue
 		}
-		keep, kept = append(keep, m), append(kept, logins[i])
+		keep = append(keep, m)
 	}
 	if len(failed) > 0 {
 		v.env.Fail(req, "delivery failed (fault rule)", failed...)
 	}
-	return keep, kept
+	return keep
 }
 
 // withFault copies data, shared by every message of a request, adding the rule that failed one.

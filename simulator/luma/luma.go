@@ -94,10 +94,7 @@ func New(env *core.Env) *Vendor {
 func (v *Vendor) Name() string { return "luma" }
 
 func (v *Vendor) Handlers() map[string]core.Handler {
-	return map[string]core.Handler{
-		"notifyLumaUser":           v.notify,
-		"notifyLumaUserUnprefixed": v.notify,
-	}
+	return map[string]core.Handler{"notifyLumaUser": v.notify}
 }
 
 // Load parses the luma section and checks it: unique tenants, tokens and login ids, known roles,

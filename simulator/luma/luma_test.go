@@ -81,9 +81,13 @@ func TestParseRoles(t *testing.T) {
 		{"space after minus", `"- 1"`, []int{-1}, ""},
 		{"unknown code", `"-9"`, nil, `"-9"`},
 		{"zero", `["0"]`, nil, `"0"`},
-		{"name", `["Analyst"]`, nil, "-3 Analyst"},
+		{"name", `["Analyst"]`, []int{-3}, ""},
+		{"names in any case, comma-separated", `"self-service user, GUEST"`, []int{-4, -5}, ""},
+		{"name with its user suffix", `["Guest user", "Self-service"]`, []int{-5, -4}, ""},
+		{"names beside codes", `["Administrator", -2]`, []int{-1, -2}, ""},
+		{"unknown name lists codes and names", `["Manager"]`, nil, "-4 Self-service (or Self-service user)"},
 		{"fraction", `[-1.5]`, nil, `"-1.5"`},
-		{"object", `{"a": 1}`, nil, "role codes"},
+		{"object", `{"a": 1}`, nil, "role codes or names"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,21 +136,26 @@ func TestParseTemplateID(t *testing.T) {
 
 func TestRender(t *testing.T) {
 	card := TemplateFixture{ID: "1002", Type: "card", Title: "Outage: @request.message", Body: "@request.message"}
-	kind, title, text, data := render(card, "TEXT", "Exchange down", "bot-1")
+	kind, title, text, data := render(card, "TEXT", "Exchange down", "bot-1", nil)
 	if kind != "card" || title != "Outage: Exchange down" || text != "Exchange down" || data["botExternalID"] != "bot-1" {
 		t.Errorf("card rendered as %q %q %q %v", kind, title, text, data)
 	}
 	def := TemplateFixture{ID: DefaultTemplateID, Type: "text", Body: MessageVariable}
-	kind, _, text, data = render(def, "IMAGE", "https://x/y.png", "")
+	kind, _, text, data = render(def, "IMAGE", "https://x/y.png", "", nil)
 	if kind != "image" || text != "https://x/y.png" || data["imageUrl"] != "https://x/y.png" {
 		t.Errorf("default template with IMAGE rendered as %q %q %v", kind, text, data)
 	}
 	if _, ok := data["botExternalID"]; ok {
 		t.Error("an empty botExternalID was kept")
 	}
-	kind, _, text, _ = render(TemplateFixture{ID: "7", Type: "text", Body: "A @request.message and @request.message"}, "CARD", "b", "")
+	kind, _, text, _ = render(TemplateFixture{ID: "7", Type: "text", Body: "A @request.message and @request.message"}, "CARD", "b", "", nil)
 	if kind != "text" || text != "A b and b" {
 		t.Errorf("every occurrence must be replaced and the template type must win: %q %q", kind, text)
+	}
+	doc := map[string]any{"ticket": 42.0}
+	kind, _, text, data = render(def, ResponseJSON, `{"ticket":42}`, "", doc)
+	if kind != "json" || text != "{\n  \"ticket\": 42\n}" || data["json"] == nil {
+		t.Errorf("default template with application/json rendered as %q %q %v", kind, text, data)
 	}
 }
 

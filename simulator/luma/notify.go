@@ -56,13 +56,24 @@ func decodeNotify(data []byte) (notifyRequest, error) {
 	return b, nil
 }
 
-// Result is the data of a successful notify.
-type Result struct {
-	Notified     int      `json:"notified"`
-	Recipients   []string `json:"recipients"`
-	TemplateID   string   `json:"template_id"`
-	ResponseType string   `json:"responseType"`
+// Recipient is one entry of the data array of a successful notify: a user who was notified.
+// The vendor publishes no success body for this route; the array follows the envelope of the
+// sibling /public routes, whose data is the result list.
+type Recipient struct {
+	LoginID   string `json:"loginId"`
+	Name      string `json:"name,omitempty"`
+	Role      string `json:"role"`
+	RoleName  string `json:"roleName"`
+	MessageID string `json:"messageId"`
 }
+
+// Response types the vendor's page names: "text, image, application/json and more".
+const (
+	ResponseText  = "TEXT"
+	ResponseImage = "IMAGE"
+	ResponseCard  = "CARD"
+	ResponseJSON  = "APPLICATION/JSON"
+)
 
 func (v *Vendor) notify(req *core.Request) core.Response {
 	t := tenantOf(req)
@@ -93,81 +104,110 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	}
 	responseType := strings.ToUpper(strings.TrimSpace(body.ResponseType))
 	if responseType == "" {
-		responseType = "TEXT"
+		responseType = ResponseText
 	}
-	if responseType != "TEXT" && responseType != "IMAGE" && responseType != "CARD" {
-		add("responseType", fmt.Sprintf("must be TEXT, IMAGE or CARD, got %q", body.ResponseType))
+	switch responseType {
+	case ResponseText, ResponseImage, ResponseCard, ResponseJSON:
+	default:
+		add("responseType", fmt.Sprintf("must be TEXT, IMAGE, CARD or application/json, got %q", body.ResponseType))
 	}
 	message := body.Message
-	if strings.TrimSpace(message) == "" {
+	var document any
+	switch {
+	case strings.TrimSpace(message) == "":
 		add("message", "must not be empty")
-	} else if responseType == "IMAGE" && templateID == DefaultTemplateID && !isImageURL(message) {
+	case responseType == ResponseImage && templateID == DefaultTemplateID && !isImageURL(message):
 		add("message", "with responseType IMAGE the message must be the image's absolute http(s) URL")
+	case responseType == ResponseJSON:
+		if err := json.Unmarshal([]byte(message), &document); err != nil {
+			add("message", "with responseType application/json the message must be a JSON document in a string, such as \"{\\\"ticket\\\": 42}\"")
+		}
 	}
 
-	var recipients []*user
-	if !all && len(contacts) > 0 {
-		var unknown []string
-		for _, c := range contacts {
-			u, ok := t.byLogin[strings.ToLower(c)]
-			if !ok {
-				unknown = append(unknown, c)
-				continue
-			}
-			recipients = append(recipients, u)
-		}
-		for _, c := range unknown {
+	// Named contacts are always checked, also beside "0": an unknown login id is a mistake
+	// whether or not everyone is notified anyway.
+	var named []*user
+	for _, c := range contacts {
+		u, ok := t.byLogin[strings.ToLower(c)]
+		if !ok {
 			add("recipients.contacts", fmt.Sprintf("unknown login id %q in tenant %s", c, t.ID))
+			continue
 		}
+		named = append(named, u)
 	}
 	if len(problems) > 0 {
 		return v.badRequest(req, t, problems)
 	}
-	if all {
-		recipients = t.Users
-	}
-	if len(roles) > 0 {
-		filtered := make([]*user, 0, len(recipients))
-		for _, u := range recipients {
-			if roles[u.Role] {
-				filtered = append(filtered, u)
-			}
-		}
-		if len(filtered) < len(recipients) {
-			req.Note("roles filter left %d of %d users", len(filtered), len(recipients))
-		}
-		recipients = filtered
-	}
+	recipients := selectRecipients(req, t, all, named, roles)
 	if len(recipients) == 0 {
-		req.Note("no user matched contacts and roles; nothing delivered")
-		return v.respond(http.StatusNoContent, "", nil, nil)
+		req.Note("no user of tenant %s has the roles asked for; nothing delivered", t.ID)
 	}
 	if body.TemplateType != "" && !strings.EqualFold(body.TemplateType, tpl.Type) {
 		req.Note("template_type %q ignored: template %s is a %s template", body.TemplateType, tpl.ID, tpl.Type)
 	}
 
-	kind, title, text, data := render(tpl, responseType, message, body.BotExternalID)
+	kind, title, text, data := render(tpl, responseType, message, body.BotExternalID, document)
 	msgs := make([]core.Message, len(recipients))
-	logins := make([]string, len(recipients))
 	for i, u := range recipients {
-		logins[i] = u.Login
 		msgs[i] = core.Message{
 			Vendor: "luma", Tenant: t.ID, Channel: core.ChannelLumaChat, Kind: kind,
 			Recipient: core.Recipient{ID: u.Login, Name: u.Name, Role: strconv.Itoa(u.Role), RoleName: u.RoleName},
 			Title:     title, Body: text, Data: data, Payload: req.Body,
 		}
 	}
-	msgs, logins = v.failDeliveries(req, t, msgs, logins)
-	v.env.Deliver(req, msgs...)
-	return v.respond(http.StatusOK, "OK", nil, Result{Notified: len(logins), Recipients: logins, TemplateID: tpl.ID, ResponseType: responseType})
+	// A fault rule's failed deliveries are stored as failed and left out of data, which lists
+	// the users notified.
+	msgs = v.failDeliveries(req, t, msgs)
+	result := make([]Recipient, 0, len(msgs))
+	if len(msgs) > 0 {
+		for _, m := range v.env.Deliver(req, msgs...) {
+			r := m.Recipient
+			result = append(result, Recipient{LoginID: r.ID, Name: r.Name, Role: r.Role, RoleName: r.RoleName, MessageID: m.ID})
+		}
+	}
+	return v.respond(http.StatusOK, "OK", nil, result)
+}
+
+// selectRecipients applies the rule for contacts and roles: "0" selects every user of the tenant
+// and roles narrow that set; users named by login id are notified whatever their role, since
+// naming someone is the most specific request there is. Each user is notified once, in the
+// tenant's order for "0" and then in the order named.
+func selectRecipients(req *core.Request, t *tenant, all bool, named []*user, roles map[int]bool) []*user {
+	var out []*user
+	seen := map[*user]bool{}
+	if all {
+		for _, u := range t.Users {
+			if len(roles) == 0 || roles[u.Role] {
+				seen[u] = true
+				out = append(out, u)
+			}
+		}
+		if len(roles) > 0 {
+			req.Note("roles filter left %d of %d users for \"0\"", len(out), len(t.Users))
+		}
+	}
+	for _, u := range named {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		out = append(out, u)
+		if len(roles) > 0 && !roles[u.Role] {
+			req.Note("%s is notified although role %d (%s) is not among the roles: roles filter only \"0\"", u.Login, u.Role, u.RoleName)
+		}
+	}
+	return out
 }
 
 // render fills the template. The template's own type wins; the default template takes the
 // request's responseType.
-func render(tpl TemplateFixture, responseType, message, bot string) (kind, title, text string, data map[string]any) {
+func render(tpl TemplateFixture, responseType, message, bot string, document any) (kind, title, text string, data map[string]any) {
 	kind = tpl.Type
 	if tpl.ID == DefaultTemplateID {
 		kind = strings.ToLower(responseType)
+		if responseType == ResponseJSON {
+			kind = "json"
+		}
 	}
 	text = strings.ReplaceAll(tpl.Body, MessageVariable, message)
 	title = strings.ReplaceAll(tpl.Title, MessageVariable, message)
@@ -175,14 +215,22 @@ func render(tpl TemplateFixture, responseType, message, bot string) (kind, title
 	if bot != "" {
 		data["botExternalID"] = bot
 	}
-	if kind == "image" {
+	switch kind {
+	case "image":
 		data["imageUrl"] = text
+	case "json":
+		// Kept parsed, so /_sim/messages and the TUI show the document as JSON, not as a string.
+		data["json"] = document
+		if pretty, err := json.MarshalIndent(document, "", "  "); err == nil {
+			text = string(pretty)
+		}
 	}
 	return kind, title, text, data
 }
 
 // parseContacts accepts an array of login ids or one comma-separated string. "0" anywhere means
-// every user of the tenant. Blank entries are skipped and duplicates dropped.
+// every user of the tenant; login ids beside it are still returned, to be checked. Blank entries
+// are skipped and duplicates dropped.
 func parseContacts(raw json.RawMessage) (ids []string, all bool, err error) {
 	list, err := stringList(raw)
 	if err != nil {
@@ -208,27 +256,44 @@ func parseContacts(raw json.RawMessage) (ids []string, all bool, err error) {
 	return ids, all, nil
 }
 
-// parseRoles accepts role codes as an array or a comma-separated string, strings or numbers.
+// parseRoles accepts role codes or names (as the vendor's Parameters text writes them:
+// "Analyst", "Self-service user"), as an array or a comma-separated string, strings or numbers.
 // Empty means no filter.
 func parseRoles(raw json.RawMessage) (map[int]bool, error) {
 	list, err := stringList(raw)
 	if err != nil {
-		return nil, fmt.Errorf("must be an array of role codes or a comma-separated string of role codes")
+		return nil, fmt.Errorf("must be an array of role codes or names, or a comma-separated string of them")
 	}
 	roles := map[int]bool{}
 	var bad []string
 	for _, r := range list {
-		code, err := strconv.Atoi(strings.ReplaceAll(r, " ", ""))
-		if _, ok := roleNames[code]; err != nil || !ok {
+		code, ok := roleCode(r)
+		if !ok {
 			bad = append(bad, strconv.Quote(r))
 			continue
 		}
 		roles[code] = true
 	}
 	if len(bad) > 0 {
-		return nil, fmt.Errorf("unknown role %s; use -1 Administrator, -2 Developer, -3 Analyst, -4 Self-service, -5 Guest", strings.Join(bad, ", "))
+		return nil, fmt.Errorf("unknown role %s; use a code or a name: -1 Administrator, -2 Developer, -3 Analyst, -4 Self-service (or Self-service user), -5 Guest (or Guest user)", strings.Join(bad, ", "))
 	}
 	return roles, nil
+}
+
+// roleCode reads "-3", "- 3", "Analyst", "analyst" or "Self-service user".
+func roleCode(r string) (int, bool) {
+	if code, err := strconv.Atoi(strings.ReplaceAll(r, " ", "")); err == nil {
+		_, ok := roleNames[code]
+		return code, ok
+	}
+	name := strings.Join(strings.Fields(strings.ToLower(r)), " ")
+	name = strings.TrimSuffix(name, " user")
+	for code, n := range roleNames {
+		if strings.ToLower(n) == name {
+			return code, true
+		}
+	}
+	return 0, false
 }
 
 // stringList reads null, a string (split on commas), a number, or an array of strings and
