@@ -4,7 +4,8 @@ Feature: myKaarma delivers now, later or before answering, and calls back with t
   answer comes first and delivery follows at once; sendSynchronously: true delivers before
   answering; delay (seconds) keeps the messages "scheduled" until the simulator's clock reaches
   it. When callBackUrl (or callbackURL) is given, the result is POSTed there after delivery, with
-  a 5 s timeout and up to 3 attempts, each visible in GET /_sim/callbacks and as an event.
+  a 5 s timeout and up to 3 attempts (network errors, timeouts, 5xx, 408 and 429 are retried; any
+  other 4xx is final), each visible in GET /_sim/callbacks and as an event.
 
   Background:
     Given I use myKaarma credentials "mk-demo" with password "mk-demo-secret"
@@ -97,7 +98,7 @@ Feature: myKaarma delivers now, later or before answering, and calls back with t
     Then the response header "Content-Type" is "application/json"
     And the JSON at "@this" equals the JSON:
       """
-      {"errors": [], "warnings": [{"warningCode": "DRAFT_ATTRIBUTES_PRESENT", "warningDescription": "Draft attributes are present for message sending type. Ignoring Draft attributes."}],
+      {"errors": [], "warnings": [],
        "messageUUID": "${nid}", "status": "SUCCESS", "requestUUID": "${rid}", "metaData": {"ticket": "T-77"}}
       """
     And within "2s" the myKaarma callback is "delivered" after 1 attempt
@@ -141,6 +142,24 @@ Feature: myKaarma delivers now, later or before answering, and calls back with t
     And within "5s" the myKaarma callback is "failed" after 3 attempts
     And the JSON at "attempts.2.status" is 503
     And the JSON at "attempts.2.error" contains "503"
+
+  Scenario Outline: A callback target answering <status> is <how>, as the spec says
+    Given a callback listener "target" that answers <status> is running
+    When I notify myKaarma user "DEFAULT" of department "0b1d6a4e-0000-4000-8000-000000000001" with body:
+      """
+      {"messageAttributes": {"body": "hello"}, "messageSendingAttributesLite": {"sendSynchronously": true, "callBackUrl": "${target}"}}
+      """
+    Then the response status is 200
+    And within "5s" the myKaarma callback is "failed" after <attempts> attempts
+    And for "500ms" the callback listener "target" receives no more than <attempts> requests
+
+    Examples:
+      | status | how                      | attempts |
+      | 404    | not retried              | 1        |
+      | 400    | not retried              | 1        |
+      | 408    | retried                  | 3        |
+      | 429    | retried                  | 3        |
+      | 500    | retried                  | 3        |
 
   Scenario: A slow callback target does not hold up the answer or the delivery
     Given a callback listener "slow" that takes "3s" to answer is running

@@ -58,7 +58,7 @@ Feature: myKaarma notifies dealership users without a customer thread
     And the JSON at "errors" has 0 items
     And the JSON at "warnings" equals the JSON:
       """
-      [{"warningCode": "DRAFT_ATTRIBUTES_PRESENT", "warningDescription": "Draft attributes are present for message sending type. Ignoring Draft attributes."}]
+      []
       """
     And user "0b1d6a4e-0000-4000-8000-0000000000a1" of myKaarma has 1 delivered notifier message as "THREAD_OWNER"
     And user "0b1d6a4e-0000-4000-8000-0000000000a2" of myKaarma has 1 delivered notifier message as "INTERNAL_SUBSCRIBER"
@@ -255,7 +255,7 @@ Feature: myKaarma notifies dealership users without a customer thread
        {"buttonTextTranslationWidgetKey": "messagedisplay_widget", "buttonTextTranslationKey": "btnLearnMore", "buttonDefaultText": "OPEN RO", "buttonTheme": "TERTIARY", "buttonActionEventData": {"ro": "4411"}, "isPrimaryButton": true}]
       """
 
-  Scenario: An attachment without its file URL is dropped with MISSING_ATTACHMENT_DETAILS; the others are kept
+  Scenario: Incomplete attachments earn no warning and are kept as sent (the notify validator has no such check)
     When I notify myKaarma user "DEFAULT" of department "0b1d6a4e-0000-4000-8000-000000000001" with body:
       """
       {"messageAttributes": {"body": "Photos of the car", "attachments": [
@@ -267,25 +267,30 @@ Feature: myKaarma notifies dealership users without a customer thread
     Then the response status is 200
     And the JSON at "warnings" equals the JSON:
       """
-      [{"warningCode": "MISSING_ATTACHMENT_DETAILS", "warningDescription": "Missing attachment details for file_url=null "},
-       {"warningCode": "MISSING_ATTACHMENT_DETAILS", "warningDescription": "Missing attachment details for file_url=https://files.example.com/side.jpg "}]
+      []
       """
     When I send a GET request to "/_sim/messages/latest?vendor=mykaarma"
-    Then the JSON at "data.messageAttributes.attachments" has 1 item
-    And the JSON at "data.messageAttributes.attachments.0.originalFileName" is "rear.jpg"
+    Then the JSON at "data.messageAttributes.attachments" has 3 items
+    And the JSON at "data.messageAttributes.attachments.#.originalFileName" equals the JSON:
+      """
+      ["front.jpg", "rear.jpg"]
+      """
+    And the JSON at "data.messageAttributes.attachments.2.fileURL" is "https://files.example.com/side.jpg"
 
-  Scenario: Draft attributes are ignored with DRAFT_ATTRIBUTES_PRESENT, before attachment warnings
+  Scenario: Draft attributes earn no warning and stay in the stored message
     When I notify myKaarma user "DEFAULT" of department "0b1d6a4e-0000-4000-8000-000000000001" with body:
       """
-      {"messageAttributes": {"body": "hello", "draftAttributes": {"draftStatus": "FAILED"}, "attachments": [{"fileURL": ""}]},
+      {"messageAttributes": {"body": "hello", "draftAttributes": {"draftStatus": "FAILED", "scheduledOn": "2026-03-02"}, "attachments": [{"fileURL": ""}]},
        "messageSendingAttributesLite": {"sendSynchronously": true}}
       """
     Then the response status is 200
-    And the JSON at "warnings.#" is 2
-    And the JSON at "warnings.0.warningCode" is "DRAFT_ATTRIBUTES_PRESENT"
-    And the JSON at "warnings.1.warningCode" is "MISSING_ATTACHMENT_DETAILS"
+    And the JSON at "warnings" has 0 items
     When I send a GET request to "/_sim/messages/latest?vendor=mykaarma"
-    Then the JSON at "data.messageAttributes.draftAttributes" does not exist
+    Then the JSON at "data.messageAttributes.draftAttributes" equals the JSON:
+      """
+      {"draftStatus": "FAILED", "scheduledOn": "2026-03-02"}
+      """
+    And the JSON at "data.messageAttributes.attachments" has 1 item
 
   Scenario: A body of spaces is not empty, so it is accepted as the vendor does
     When I notify myKaarma user "DEFAULT" of department "0b1d6a4e-0000-4000-8000-000000000001" with body:
@@ -307,10 +312,7 @@ Feature: myKaarma notifies dealership users without a customer thread
        "messageSendingAttributesLite": {"delay": null, "sendSynchronously": true, "callBackUrl": null, "callbackURL": null, "callBackMetadata": null}}
       """
     Then the response status is 200
-    And the JSON at "warnings" equals the JSON:
-      """
-      [{"warningCode": "MISSING_ATTACHMENT_DETAILS", "warningDescription": "Missing attachment details for file_url=null "}]
-      """
+    And the JSON at "warnings" has 0 items
     And mykaarma has 1 message with status "delivered"
     And user "0b1d6a4e-0000-4000-8000-0000000000a1" of myKaarma has 1 delivered notifier message as "THREAD_OWNER"
     When I send a GET request to "/_sim/messages/latest?vendor=mykaarma"

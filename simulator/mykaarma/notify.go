@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -67,13 +66,6 @@ type attachment struct {
 	DocSize             *string `json:"docSize,omitempty"`
 	ThumbnailURL        *string `json:"thumbnailURL,omitempty"`
 	MediaPreviewURL     *string `json:"mediaPreviewURL,omitempty"`
-}
-
-// complete is the vendor's attachment check: an attachment without extension, name, file URL or
-// size can't be shown, so it is dropped with a warning.
-func (a attachment) complete() bool {
-	return a.AttachmentExtension != nil && a.OriginalFileName != nil &&
-		a.FileURL != nil && *a.FileURL != "" && a.DocSize != nil && *a.DocSize != ""
 }
 
 type notificationAttributes struct {
@@ -199,28 +191,9 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	f := false
 	ma.Type, ma.Protocol, ma.IsManual = "NOTE", "NONE", &f
 
-	var warnings []APIWarning
-	if ma.DraftAttributes != nil {
-		warnings = append(warnings, APIWarning{WarningCode: WarnDraftAttributesPresent, WarningDescription: descDraftPresent})
-		ma.DraftAttributes = nil
-	}
-	if len(ma.Attachments) > 0 {
-		kept := ma.Attachments[:0:0]
-		for _, a := range ma.Attachments {
-			if a.complete() {
-				kept = append(kept, a)
-				continue
-			}
-			fileURL := "null"
-			if a.FileURL != nil {
-				fileURL = *a.FileURL
-			}
-			warnings = append(warnings, APIWarning{WarningCode: WarnMissingAttachmentDetails,
-				WarningDescription: fmt.Sprintf("Missing attachment details for file_url=%s ", fileURL)})
-		}
-		ma.Attachments = kept
-	}
-
+	// The vendor's notify validator has only the three MISSING_* checks before forcing
+	// NOTE/NONE/false: draft attributes and incomplete attachments earn no warning here and stay
+	// in the stored message as sent.
 	na := body.NotificationAttributes
 	if na == nil {
 		na = &notificationAttributes{}
@@ -272,16 +245,13 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	msgs, failed := v.failDeliveries(req, tenant, msgs)
 	var after func()
 	if url, ok, meta := body.Sending.callback(); ok {
-		result := CallbackResult{Errors: []APIError{}, Warnings: warnings, MessageUUID: messageUUID,
+		result := CallbackResult{Errors: []APIError{}, Warnings: []APIWarning{}, MessageUUID: messageUUID,
 			Status: StatusSuccess, RequestUUID: req.ID, MetaData: meta}
-		if result.Warnings == nil {
-			result.Warnings = []APIWarning{}
-		}
 		reportFailures(&result, failed)
 		after = func() { v.env.Callbacks.Send("mykaarma", req.ID, url, result) }
 	}
 	v.deliver(req, body.Sending, msgs, v.storeFailures(req, failed, after))
-	return success(req, messageUUID, warnings)
+	return success(req, messageUUID)
 }
 
 // resolveOwner finds the thread owner: DEFAULT (any case) is the department's default user; any

@@ -21,12 +21,6 @@ const (
 	CodeInvalidRequest           = "INVALID_REQUEST"
 )
 
-// Warning codes (names of the vendor's WarningCode enum) this endpoint can answer with.
-const (
-	WarnDraftAttributesPresent   = "DRAFT_ATTRIBUTES_PRESENT"
-	WarnMissingAttachmentDetails = "MISSING_ATTACHMENT_DETAILS"
-)
-
 // Status values of a response.
 const (
 	StatusSuccess = "SUCCESS"
@@ -38,7 +32,6 @@ const (
 	descBodyMissing       = "Request body is missing"
 	descAttributesMissing = "Message Attributes are missing"
 	descMessageBody       = "Message body is missing"
-	descDraftPresent      = "Draft attributes are present for message sending type. Ignoring Draft attributes."
 )
 
 // authDescription is the one text the vendor gives for all four authentication failures.
@@ -72,13 +65,11 @@ type authError struct {
 	Warnings *[]APIWarning `json:"warnings"`
 }
 
-// success is the one place a 200 is built.
-func success(req *core.Request, messageUUID string, warnings []APIWarning) core.Response {
-	if warnings == nil {
-		warnings = []APIWarning{}
-	}
+// success is the one place a 200 is built. The notify path adds no warnings (§3.5–3.6 of the
+// vendor research), so warnings is always empty.
+func success(req *core.Request, messageUUID string) core.Response {
 	return core.JSON(http.StatusOK, Response{NotificationMessageUUID: &messageUUID, Status: StatusSuccess,
-		RequestUUID: req.ID, Errors: []APIError{}, Warnings: warnings})
+		RequestUUID: req.ID, Errors: []APIError{}, Warnings: []APIWarning{}})
 }
 
 // failure is the one place a refusal in the response shape is built; problems go to the journal.
