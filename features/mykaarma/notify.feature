@@ -37,7 +37,7 @@ Feature: myKaarma notifies dealership users without a customer thread
     And the JSON at "errors.0.errorCode" is "NOT_AUTHORIZED_REQUEST"
     And no message was delivered
 
-  Scenario: The curl sample's body for a real department succeeds, warns about its draft attributes and records its callback to "string" as failed
+  Scenario: The curl sample's body for a real department succeeds without warnings and records its callback to "string" as failed
     When I notify myKaarma user "DEFAULT" of department "0b1d6a4e-0000-4000-8000-000000000001" with body:
       """
       {"messageAttributes": {"body": "string", "type": "DRAFT", "protocol": "TEXT", "purpose": "F", "isManual": true, "subject": "string", "metaData": {}, "tags": ["TRASH"],

@@ -39,6 +39,13 @@ const (
 	RejectMethodNotAllowed = "method-not-allowed" // path exists, method does not
 )
 
+// JacksonReader is implemented by a vendor whose service reads JSON bodies with Jackson's default
+// coercions ("5" for a number, "true" for a boolean, 5 for a string): the server applies them,
+// guided by the operation's schema, before the spec's validation.
+type JacksonReader interface {
+	ReadsJSONLikeJackson()
+}
+
 // Rejection is handed to a vendor's Reject so the vendor can answer in its own error body.
 type Rejection struct {
 	Kind     string
@@ -49,9 +56,12 @@ type Rejection struct {
 // Request is what a handler gets: the HTTP request, its body already read and checked against
 // the spec, the path parameters, and the journal entry it may annotate.
 type Request struct {
-	HTTP       *http.Request
-	Operation  string
+	HTTP      *http.Request
+	Operation string
+	// Body is the body as the vendor reads it; Sent is the body as the client sent it, set only
+	// when the two differ (JacksonReader's coercions). The journal shows Sent.
 	Body       []byte
+	Sent       []byte
 	PathParams map[string]string
 	ID         string    // request id, echoed as X-Request-Id
 	Received   time.Time // simulated time of arrival

@@ -31,10 +31,15 @@ func (p *Pipeline) journal(x *exchange) {
 	}
 	vendor := x.api.Name()
 	r, req := x.r, x.req
+	// The body as the client sent it, also when the vendor read it coerced (Sent).
+	sent := req.Body
+	if req.Sent != nil {
+		sent = req.Sent
+	}
 	entry := core.JournalEntry{
 		ID: req.ID, Time: req.Received, Vendor: vendor, Operation: req.Operation,
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Headers: flatHeaders(r.Header),
-		Body: Truncate(req.Body, journalBodyLimit), Response: Truncate(x.data, journalBodyLimit),
+		Body: Truncate(sent, journalBodyLimit), Response: Truncate(x.data, journalBodyLimit),
 		Problems: x.resp.Problems, Notes: req.Notes(), Faults: req.Faults(),
 		DurationMS: float64(time.Since(x.start).Microseconds()) / 1000,
 	}

@@ -9,11 +9,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/gorilla/mux"
 
 	"github.com/notifysim/notifysim/simulator/core"
 	"github.com/notifysim/notifysim/simulator/fault"
+	"github.com/notifysim/notifysim/simulator/jackson"
 )
 
 // requestID starts the request: its id (the client's X-Request-Id when it is a sane token, else
@@ -151,6 +153,15 @@ func (p *Pipeline) validate(x *exchange) bool {
 				Problems: []core.Problem{jsonProblem(body, err)}})
 			return true
 		}
+		if _, ok := x.api.(core.JacksonReader); ok {
+			if coerced, changes := jackson.Coerce(jsonSchema(x.route.Operation), body); len(changes) > 0 {
+				x.req.Sent, x.req.Body, body = body, coerced, coerced
+				resetBody(x.r, body)
+				for _, c := range changes {
+					x.req.Note("%s", c)
+				}
+			}
+		}
 	}
 	if err := openapi3filter.ValidateRequest(x.r.Context(), x.in); err != nil {
 		problems, media := problemsFrom(err)
@@ -169,6 +180,18 @@ func (p *Pipeline) validate(x *exchange) bool {
 func (p *Pipeline) handle(x *exchange) bool {
 	x.resp = x.handler(x.req)
 	return true
+}
+
+// jsonSchema is the schema of op's application/json request body, or nil.
+func jsonSchema(op *openapi3.Operation) *openapi3.Schema {
+	if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	mt := op.RequestBody.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil {
+		return nil
+	}
+	return mt.Schema.Value
 }
 
 func resetBody(r *http.Request, body []byte) {

@@ -169,7 +169,7 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	var body notifyRequest
 	if err := json.Unmarshal(req.Body, &body); err != nil {
 		// The spec validated this body; reaching here means spec and struct disagree.
-		return failure(req, http.StatusBadRequest, []APIError{apiError(CodeInvalidRequest, "JSON parse error: "+err.Error())},
+		return v.spring(req, http.StatusBadRequest, "JSON parse error: "+err.Error(),
 			[]core.Problem{{In: "body", Rule: "json", Reason: err.Error()}})
 	}
 	if body.MessageAttributes == nil {

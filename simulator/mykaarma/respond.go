@@ -123,31 +123,61 @@ func (v *Vendor) Authenticate(_ string, req *core.Request) *core.Response {
 	return &resp
 }
 
-// Reject renders the server's refusals in the vendor's response shape. Spec problems are sorted
-// into the vendor's processing order: what Jackson could not read (syntax, types, enum values)
-// fails first with one INVALID_REQUEST per field; then a missing body, missing messageAttributes
-// and a missing or empty body text, each alone, as the vendor's validator returns at the first.
+// SpringError is Spring Boot's default error body (DefaultErrorAttributes), which the vendor's
+// service answers for what its own code never sees: a body Jackson can't read, a wrong method or
+// content type.
+type SpringError struct {
+	Timestamp string `json:"timestamp"`
+	Status    int    `json:"status"`
+	Error     string `json:"error"`
+	Message   string `json:"message"`
+	Path      string `json:"path"`
+}
+
+// springTime is how Spring Boot 2.0's Jackson writes the error's java.util.Date.
+const springTime = "2006-01-02T15:04:05.000-0700"
+
+// spring is the one place a Spring default error body is built; problems go to the journal.
+func (v *Vendor) spring(req *core.Request, status int, message string, problems []core.Problem) core.Response {
+	resp := core.JSON(status, SpringError{
+		Timestamp: v.env.Clock.Now().UTC().Format(springTime),
+		Status:    status,
+		Error:     http.StatusText(status),
+		Message:   message,
+		Path:      req.HTTP.URL.Path,
+	})
+	resp.Problems = problems
+	return resp
+}
+
+// ReadsJSONLikeJackson makes the server convert "5" to 5, "true" to true and 5 to "5" before
+// validating, as the vendor's Spring service does.
+func (v *Vendor) ReadsJSONLikeJackson() {}
+
+// Reject renders the server's refusals as the vendor's service would. What never reaches the
+// vendor's code is Spring's: a wrong method or content type, and a body Jackson can't read
+// (syntax, a type it can't coerce, an unknown enum value), which fails at the first problem, as
+// Jackson stops there. Then the vendor's validator, in its own shape, stops at the first of: body
+// missing, messageAttributes missing, body text missing or empty.
 func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
 	switch rej.Kind {
 	case core.RejectFault:
 		return v.faultAnswer(req, rej)
 	case core.RejectMethodNotAllowed:
-		return failure(req, http.StatusMethodNotAllowed, []APIError{apiError(CodeInvalidRequest,
-			fmt.Sprintf("Request method '%s' not supported", req.HTTP.Method))}, rej.Problems)
+		return v.spring(req, http.StatusMethodNotAllowed, fmt.Sprintf("Request method '%s' not supported", req.HTTP.Method), rej.Problems)
 	case core.RejectMediaType:
 		ct := req.HTTP.Header.Get("Content-Type")
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		return failure(req, http.StatusUnsupportedMediaType, []APIError{apiError(CodeInvalidRequest,
-			fmt.Sprintf("Content type '%s' not supported; send application/json", ct))}, rej.Problems)
-	case core.RejectTooLarge, core.RejectMalformedJSON:
+		return v.spring(req, http.StatusUnsupportedMediaType, fmt.Sprintf("Content type '%s' not supported", ct), rej.Problems)
+	case core.RejectMalformedJSON:
+		return v.spring(req, http.StatusBadRequest, "JSON parse error: "+firstReason(rej.Problems), rej.Problems)
+	case core.RejectTooLarge:
+		// The sandbox's own limit: Spring has none for JSON, so it is said in the vendor's shape.
 		errs := make([]APIError, len(rej.Problems))
 		for i, p := range rej.Problems {
-			errs[i] = apiError(CodeInvalidRequest, "JSON parse error: "+p.Reason)
-			if rej.Kind == core.RejectTooLarge {
-				errs[i].ErrorDescription = "Request body rejected: " + p.Reason
-			}
+			errs[i] = apiError(CodeInvalidRequest, "Request body rejected: "+p.Reason)
 		}
 		return failure(req, http.StatusBadRequest, errs, rej.Problems)
 	}
@@ -165,17 +195,12 @@ func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
 		case p.Field == "messageAttributes.body" && (p.Rule == "required" || p.Rule == "minLength"):
 			body = append(body, p)
 		default:
-			unreadable = append(unreadable, p)
+			unreadable = append(unreadable, reword(p))
 		}
 	}
 	switch {
 	case len(unreadable) > 0:
-		errs := make([]APIError, len(unreadable))
-		for i, p := range unreadable {
-			unreadable[i] = reword(p)
-			errs[i] = apiError(CodeInvalidRequest, unreadable[i].String())
-		}
-		return failure(req, http.StatusBadRequest, errs, unreadable)
+		return v.spring(req, http.StatusBadRequest, "JSON parse error: "+unreadable[0].String(), unreadable)
 	case len(attributes) > 0:
 		return failure(req, http.StatusBadRequest, []APIError{apiError(CodeMissingMessageAttributes, descAttributesMissing)}, attributes)
 	case len(body) > 0:
@@ -183,6 +208,13 @@ func (v *Vendor) Reject(req *core.Request, rej core.Rejection) core.Response {
 	}
 	// A refusal with no problems is a server bug; still answer in the vendor's shape.
 	return failure(req, rej.Status, []APIError{apiError(CodeInvalidRequest, "request refused")}, rej.Problems)
+}
+
+func firstReason(problems []core.Problem) string {
+	if len(problems) == 0 {
+		return "the body could not be read"
+	}
+	return problems[0].String()
 }
 
 // maxListedValues is how many enum values an error lists before it only names a few: the 93
