@@ -154,8 +154,8 @@ Feature: Kore.ai refuses bad requests in its own error envelope
       | GET    | notify | /api/public/bot/st-demo-bot/notify                   | POST  |
       | PUT    | notify | /api/public/bot/st-demo-bot/notify                   | POST  |
       | DELETE | notify | /api/public/bot/st-demo-bot/notify                   | POST  |
-      | POST   | status | /api/public/bot/st-demo-bot/notify/status/ds-1       | GET   |
-      | PATCH  | status | /api/public/bot/st-demo-bot/notify/status/ds-1       | GET   |
+      | PATCH  | status | /api/public/bot/st-demo-bot/notify/status/ds-1       | GET, POST |
+      | DELETE | status | /api/public/bot/st-demo-bot/notify/status/ds-1       | GET, POST |
 
   Scenario: Fields the API does not know are ignored and noted in the journal
     When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:

@@ -161,6 +161,8 @@ func (v *Vendor) Handlers() map[string]core.Handler {
 		"sendProactiveNotification":      v.notify,
 		"getProactiveNotificationStatus": v.status,
 		"issueStsToken":                  v.sts,
+		// The older documentation gives the status route as POST.
+		"postProactiveNotificationStatus": v.status,
 	}
 }
 
