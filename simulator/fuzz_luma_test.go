@@ -27,6 +27,9 @@ func FuzzLumaNotify(f *testing.F) {
 		{`{}`, "luma-demo-token", "application/json"},
 		{``, "Bearer ", ""},
 		{"\x00\xff", "Bearer \x00", "application/json"},
+		{`{"recipients": {"contacts": ["0", "sam.phyll"], "roles": "Administrator, guest user"}, "message": "x"}`, "Bearer luma-demo-token", "application/json"},
+		{`{"recipients": {"contacts": "0", "roles": "Self-service"}, "responseType": "application/json", "message": "{\"a\": [1, 2]}"}`, "Bearer luma-demo-token", "application/json"},
+		{`{"recipients": {"contacts": "ruth"}, "responseType": "APPLICATION/JSON", "message": "not json"}`, "Bearer luma-demo-token", "application/json"},
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s.body), s.auth, s.ct)
@@ -44,15 +47,19 @@ func FuzzLumaNotify(f *testing.F) {
 			t.Fatalf("status %d for body %q: %s", rec.Code, body, rec.Body)
 		}
 		if rec.Code == http.StatusNoContent {
-			return
+			t.Fatalf("204 for body %q: nobody selected is a 200 with data []", body)
 		}
 		var env struct {
-			Status  int      `json:"status"`
-			Message string   `json:"message"`
-			Errors  []string `json:"errors"`
+			Status  int               `json:"status"`
+			Message string            `json:"message"`
+			Errors  []string          `json:"errors"`
+			Data    []json.RawMessage `json:"data"`
 		}
 		if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil || env.Status != rec.Code || env.Message == "" {
 			t.Fatalf("status %d answered outside the Luma envelope: %s", rec.Code, rec.Body)
+		}
+		if rec.Code == http.StatusOK && len(env.Data) != sim.Env().Store.Len()-before {
+			t.Fatalf("data has %d entries for %d messages delivered: %s", len(env.Data), sim.Env().Store.Len()-before, rec.Body)
 		}
 		if rec.Code != http.StatusOK && sim.Env().Store.Len() != before {
 			t.Fatalf("a refused request (%d) delivered messages", rec.Code)
