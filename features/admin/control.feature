@@ -185,7 +185,7 @@ Feature: Controlling the sandbox through /_sim
     When I send a GET request to "/openapi/luma.yaml"
     Then the response status is 200
     And the response header "Content-Type" is "application/yaml"
-    And the response body contains "/vsa/public/notifylumauser/message"
+    And the response body contains "url: https://luma2.serviceaide.com/vsa"
     When I send a GET request to "/openapi/admin.yaml"
     Then the response status is 200
     When I send a GET request to "/openapi/twitter.yaml"
