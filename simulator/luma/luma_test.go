@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/notifysim/notifysim/simulator/core"
 )
 
 func TestParseContacts(t *testing.T) {
@@ -212,5 +214,41 @@ func TestLoadIsAtomicUntilCommit(t *testing.T) {
 	}
 	if v.state.Load().tenants[0].ID != "a" {
 		t.Fatal("a failed Load changed the state")
+	}
+}
+
+func TestSelectRecipients(t *testing.T) {
+	v := New(nil)
+	commit, err := v.Load(json.RawMessage(`{"tenants":[{"id":"a","token":"t","users":[
+		{"login":"adm","role":-1},{"login":"ana","role":-3},{"login":"self","role":-4},{"login":"adm2","role":-1}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit()
+	tn := v.state.Load().byToken["t"]
+	u := func(login string) *user { return tn.byLogin[login] }
+	tests := []struct {
+		name  string
+		all   bool
+		named []*user
+		roles map[int]bool
+		want  []string
+	}{
+		{"0 alone is everyone, in the tenant's order", true, nil, nil, []string{"adm", "ana", "self", "adm2"}},
+		{"roles narrow 0", true, nil, map[int]bool{-1: true}, []string{"adm", "adm2"}},
+		{"a role nobody has selects nobody", true, nil, map[int]bool{-5: true}, nil},
+		{"named users are notified whatever the roles", false, []*user{u("ana")}, map[int]bool{-4: true}, []string{"ana"}},
+		{"0 with roles plus named: the role's users, then the named, once each", true, []*user{u("ana"), u("adm")}, map[int]bool{-1: true}, []string{"adm", "adm2", "ana"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, r := range selectRecipients(&core.Request{}, tn, tt.all, tt.named, tt.roles) {
+				got = append(got, r.Login)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
