@@ -1,9 +1,12 @@
 package mykaarma
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/notifysim/notifysim/simulator/core"
 	"github.com/notifysim/notifysim/simulator/fixtures"
@@ -85,5 +88,57 @@ func TestRewordShortensLongEnumLists(t *testing.T) {
 	}
 	if got := reword(core.Problem{Rule: "type", Reason: "must be an object"}).Field; got != "request body" {
 		t.Fatalf("root problem named %q", got)
+	}
+}
+
+func TestRejectSortsSpringFromVendorRefusals(t *testing.T) {
+	clock := core.NewClock()
+	clock.Freeze()
+	clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	v := New(&core.Env{Clock: clock})
+	const path = "/communications/department/d/user/DEFAULT/notify"
+	tests := []struct {
+		name    string
+		method  string
+		body    string
+		rej     core.Rejection
+		status  int
+		spring  string // the Spring message, or "" for the vendor's shape
+		errCode string
+	}{
+		{"wrong method", "GET", ``, core.Rejection{Kind: core.RejectMethodNotAllowed}, 405, "Request method 'GET' not supported", ""},
+		{"wrong content type", "POST", `x`, core.Rejection{Kind: core.RejectMediaType}, 415, "Content type 'text/plain' not supported", ""},
+		{"malformed JSON", "POST", `{`, core.Rejection{Kind: core.RejectMalformedJSON, Problems: []core.Problem{{Reason: "unexpected end"}}}, 400, "JSON parse error: unexpected end", ""},
+		{"first unreadable field only", "POST", `{}`, core.Rejection{Kind: core.RejectInvalid, Problems: []core.Problem{
+			{Field: "messageAttributes.type", Rule: "enum", Reason: "must be one of NOTE, got \"MEMO\""},
+			{Field: "messageAttributes.isManual", Rule: "type", Reason: "must be a boolean"},
+		}}, 400, "JSON parse error: messageAttributes.type: must be one of NOTE, got \"MEMO\"", ""},
+		{"missing attributes keep the vendor's shape", "POST", `{}`, core.Rejection{Kind: core.RejectInvalid, Problems: []core.Problem{
+			{Field: "messageAttributes", Rule: "required", Reason: "required"},
+		}}, 400, "", CodeMissingMessageAttributes},
+		{"too large keeps the vendor's shape", "POST", `{}`, core.Rejection{Kind: core.RejectTooLarge, Problems: []core.Problem{{Reason: "too big"}}}, 400, "", CodeInvalidRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(tt.method, path, strings.NewReader(tt.body))
+			r.Header.Set("Content-Type", "text/plain")
+			resp := v.Reject(&core.Request{HTTP: r, Body: []byte(tt.body), ID: "req-1"}, tt.rej)
+			if resp.Status != tt.status {
+				t.Fatalf("status %d, want %d", resp.Status, tt.status)
+			}
+			switch body := resp.Body.(type) {
+			case SpringError:
+				want := SpringError{Timestamp: "2026-03-02T09:00:00.000+0000", Status: tt.status, Error: http.StatusText(tt.status), Message: tt.spring, Path: path}
+				if tt.spring == "" || body != want {
+					t.Fatalf("Spring body %+v, want %+v", body, want)
+				}
+			case Response:
+				if tt.spring != "" || len(body.Errors) != 1 || body.Errors[0].ErrorCode != tt.errCode || body.RequestUUID != "req-1" {
+					t.Fatalf("vendor body %+v, want errorCode %s", body, tt.errCode)
+				}
+			default:
+				t.Fatalf("unexpected body %T", resp.Body)
+			}
+		})
 	}
 }
