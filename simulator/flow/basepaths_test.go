@@ -1,6 +1,7 @@
-package simulator
+package flow
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -26,16 +27,27 @@ func TestBasePaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := basePaths(&openapi3.T{Servers: tt.servers})
+			got, err := BasePaths(&openapi3.T{Servers: tt.servers})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Fatalf("basePaths = %q, want %q", got, tt.want)
+				t.Fatalf("BasePaths = %q, want %q", got, tt.want)
 			}
 		})
 	}
-	if _, err := basePaths(&openapi3.T{Servers: openapi3.Servers{{URL: "::not a url"}}}); err == nil {
+	if _, err := BasePaths(&openapi3.T{Servers: openapi3.Servers{{URL: "::not a url"}}}); err == nil {
 		t.Fatal("a server URL that does not parse was accepted")
 	}
+}
+
+func ExampleBasePaths() {
+	doc := &openapi3.T{Servers: openapi3.Servers{
+		{URL: "https://luma2.serviceaide.com/vsa"},
+		{URL: "http://127.0.0.1:4545/vsa"},
+		{URL: "http://127.0.0.1:4545"},
+	}}
+	bases, _ := BasePaths(doc)
+	fmt.Printf("%q\n", bases)
+	// Output: ["/vsa" ""]
 }
