@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/notifysim/notifysim/simulator/core"
+	"github.com/notifysim/notifysim/simulator/fault"
 	"github.com/notifysim/notifysim/simulator/fixtures"
 	"github.com/notifysim/notifysim/simulator/store"
 )
@@ -86,6 +87,11 @@ func (s *Simulator) resume(saved *store.Saved, ds fixtures.Dataset) error {
 	if fresh {
 		db.ResetTo(ds)
 		return db.Sync()
+	}
+	if b, ok := saved.Blobs[fault.BlobName]; ok {
+		if err := s.faults.Restore(b); err != nil {
+			return fmt.Errorf("data file %s: %w", s.opts.DataFile, err)
+		}
 	}
 	s.env.Callbacks.Restore(saved.Callbacks)
 	for _, v := range s.vendors {

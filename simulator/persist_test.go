@@ -311,3 +311,29 @@ func TestRestoredJournalAndTroubleshootLog(t *testing.T) {
 		t.Errorf("troubleshoot log after restart = %s; want the one refusal", ts)
 	}
 }
+
+func TestRestartKeepsFaultRulesAndTheirCounters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sandbox.db")
+	opts := simulator.Options{StartTime: frozenStart}
+	sim := openData(t, path, opts)
+	rule := `{"vendor": "luma", "action": "respond", "status": 503, "count": 2}`
+	mustStatus(t, do(sim, "POST", "/_sim/faults", []byte(rule), "Content-Type", "application/json"), http.StatusCreated)
+	send := func(want int) {
+		t.Helper()
+		mustStatus(t, do(sim, "POST", "/vsa/public/notifylumauser/message", []byte(`{"recipients": {"contacts": ["ruth"]}, "message": "hi"}`), lumaHeaders...), want)
+	}
+	send(http.StatusServiceUnavailable)
+	sim = restart(t, sim, path, opts)
+
+	faults := mustStatus(t, do(sim, "GET", "/_sim/faults", nil), http.StatusOK)
+	if gjson.Get(faults, "faults.#").Int() != 1 || gjson.Get(faults, "faults.0.fired").Int() != 1 {
+		t.Fatalf("fault rules after restart = %s; want the rule, fired once", faults)
+	}
+	send(http.StatusServiceUnavailable) // the second and last firing of count 2
+	send(http.StatusOK)
+	// A rule added after the restart continues the id sequence.
+	added := mustStatus(t, do(sim, "POST", "/_sim/faults", []byte(`{"vendor": "kore", "action": "drop"}`), "Content-Type", "application/json"), http.StatusCreated)
+	if got := gjson.Get(added, "id").String(); got != "f-2" {
+		t.Errorf("id of a rule added after the restart = %q, want f-2", got)
+	}
+}

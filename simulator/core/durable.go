@@ -147,3 +147,17 @@ func (g *IDs) Reseed(seed uint64) {
 	g.rng = fresh.rng
 	g.mu.Unlock()
 }
+
+// MarshalBinary is the generator's state, so a data file can resume its sequence.
+func (g *IDs) MarshalBinary() ([]byte, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.rng.MarshalBinary()
+}
+
+// UnmarshalBinary puts back a state MarshalBinary returned.
+func (g *IDs) UnmarshalBinary(b []byte) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.rng.UnmarshalBinary(b)
+}
