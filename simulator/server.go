@@ -4,6 +4,7 @@ package simulator
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/notifysim/notifysim/simulator/fault"
 	"github.com/notifysim/notifysim/simulator/fixtures"
 	"github.com/notifysim/notifysim/simulator/flow"
+	"github.com/notifysim/notifysim/simulator/store"
 )
 
 // DefaultMaxBodyBytes is the largest request body a vendor route accepts (1 MiB).
@@ -36,8 +38,18 @@ type Options struct {
 	OnSpecViolation func(error)
 	// Seed makes every generated id reproducible; 0 picks a random seed.
 	Seed uint64
-	// JournalCap bounds the request journal (default 10,000 entries).
+	// JournalCap bounds the request journal and the troubleshoot log (default 10,000 entries).
 	JournalCap int
+	// JournalBytes bounds the journal and the troubleshoot log by size too (default 64 MiB each).
+	JournalBytes int64
+	// MaxMessages is how many messages the store keeps, the oldest evicted first (default
+	// 100,000). Inboxes say how many of theirs were evicted.
+	MaxMessages int
+	// DataFile, when set, keeps everything in this SQLite file: messages, journal, troubleshoot
+	// log, callbacks, the dataset in force, the clock and every vendor's state. A simulator
+	// started on an existing file resumes where the last one stopped, and a response that
+	// acknowledges a change is written only once the change is on disk.
+	DataFile string
 	// MaxBodyBytes bounds request bodies (default 1 MiB).
 	MaxBodyBytes int64
 	// StartTime, when set, starts the clock frozen at that time.
@@ -65,6 +77,8 @@ type Simulator struct {
 
 	mu      sync.Mutex
 	dataset fixtures.Dataset
+	data    *store.Store // nil without DataFile
+	saved   *store.Saved // what DataFile held at start-up
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -96,11 +110,11 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 	bus := core.NewBus()
 	ids := core.NewIDs(opts.Seed)
 	env := &core.Env{
-		Store:        core.NewMemStore(),
+		Store:        core.NewBoundedMemStore(opts.MaxMessages),
 		Bus:          bus,
 		Clock:        clock,
 		IDs:          ids,
-		Troubleshoot: core.NewTroubleshoot(opts.JournalCap),
+		Troubleshoot: core.NewTroubleshootBytes(opts.JournalCap, opts.JournalBytes),
 		Callbacks:    core.NewCallbacks(bus, clock, ids),
 		Log:          opts.Logger,
 	}
@@ -108,7 +122,7 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 	s := &Simulator{
 		opts:    opts,
 		env:     env,
-		journal: core.NewJournal(opts.JournalCap),
+		journal: core.NewJournalBytes(opts.JournalCap, opts.JournalBytes),
 		byName:  map[string]core.Vendor{},
 		specs:   map[string]*openapi3.T{},
 		started: time.Now(),
@@ -130,7 +144,18 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 		}
 	}
 	ds := fixtures.Dataset{}
+	saved, err := s.openData()
+	if err != nil {
+		cancel()
+		return nil, err
+	}
 	switch {
+	case saved != nil && !saved.Empty():
+		if err := json.Unmarshal(saved.Dataset, &ds); err != nil {
+			s.closeData()
+			cancel()
+			return nil, fmt.Errorf("data file %s: the dataset it holds is unreadable: %w", opts.DataFile, err)
+		}
 	case opts.Fixtures != nil:
 		parsed, err := fixtures.Parse(opts.Fixtures)
 		if err != nil {
@@ -147,6 +172,12 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 		ds = demo
 	}
 	if err := s.load(ds); err != nil {
+		s.closeData()
+		cancel()
+		return nil, err
+	}
+	if err := s.resume(saved, ds); err != nil {
+		s.closeData()
 		cancel()
 		return nil, err
 	}
@@ -211,5 +242,6 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.flow.S
 func (s *Simulator) Close() {
 	s.cancel()
 	s.env.Callbacks.Close()
+	s.closeData() // before the clock reset below, which the data file must not record
 	s.env.Clock.Reset(time.Time{})
 }

@@ -49,6 +49,9 @@ func (s *Simulator) load(ds fixtures.Dataset) error {
 		c()
 	}
 	s.dataset = ds
+	if s.data != nil && s.env.Durable != nil {
+		s.data.ResetTo(ds)
+	}
 	// Timers belong to the state being replaced (scheduled deliveries, running jobs).
 	s.env.Clock.Reset(s.opts.StartTime)
 	s.env.Store.Reset()

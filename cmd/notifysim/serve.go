@@ -35,6 +35,10 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	strict := fs.Bool("strict", false, "check every response against the spec; a response outside it becomes a 500")
 	seed := fs.Uint64("seed", 0, "seed for generated ids, so a run can be replayed (0 = random)")
 	journalCap := fs.Int("journal-cap", 10000, "how many requests the journal (and the troubleshoot log) keeps, at least 1")
+	journalBytes := byteSize(64 << 20)
+	fs.Var(&journalBytes, "journal-bytes", "how many bytes of requests the journal (and the troubleshoot log) keeps, such as 64MiB")
+	maxMessages := fs.Int("max-messages", 100000, "how many messages are kept, the oldest evicted first; at least 1")
+	dataFile := fs.String("data", "", "SQLite file that keeps every message, request and vendor state across restarts (created if missing)")
 	logFormat := fs.String("log-format", "text", "log format on stderr: text or json")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	withTUI := fs.Bool("tui", false, "show the terminal UI in this terminal; logs go to --log-file")
@@ -48,6 +52,10 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	}
 	if *journalCap < 1 {
 		fmt.Fprintf(stderr, "notifysim serve: --journal-cap must be at least 1, not %d\n", *journalCap)
+		return 2
+	}
+	if *maxMessages < 1 {
+		fmt.Fprintf(stderr, "notifysim serve: --max-messages must be at least 1, not %d\n", *maxMessages)
 		return 2
 	}
 	logOut := stderr
@@ -65,7 +73,8 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		fmt.Fprintln(stderr, "notifysim serve:", err)
 		return 2
 	}
-	opts := simulator.Options{Strict: *strict, Seed: *seed, JournalCap: *journalCap, Logger: logger, Version: version}
+	opts := simulator.Options{Strict: *strict, Seed: *seed, JournalCap: *journalCap, Logger: logger, Version: version,
+		JournalBytes: int64(journalBytes), MaxMessages: *maxMessages, DataFile: *dataFile}
 	if *fixturesFile != "" {
 		data, err := os.ReadFile(*fixturesFile)
 		if err != nil {

@@ -290,7 +290,7 @@ func (a *API) listInboxes(req *core.Request) core.Response {
 	if limit > 0 && len(inboxes) > limit {
 		inboxes = inboxes[:limit]
 	}
-	return core.JSON(http.StatusOK, map[string]any{"inboxes": inboxes, "roles": roles})
+	return core.JSON(http.StatusOK, map[string]any{"inboxes": inboxes, "roles": roles, "evicted": evicted(a.c.Env.Store)})
 }
 
 func (a *API) listRequests(req *core.Request) core.Response {

@@ -163,6 +163,8 @@ type Env struct {
 	Log          *slog.Logger
 	// Faults fails deliveries that fault rules name; nil fails none.
 	Faults DeliveryFaults
+	// Durable records state changes on disk (serve --data); nil keeps everything in memory.
+	Durable Durable
 }
 
 // Deliver stores messages as delivered now and publishes one message.delivered event each. The

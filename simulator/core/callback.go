@@ -31,6 +31,8 @@ type Callback struct {
 	State     string            `json:"state"` // pending, delivered, failed
 	Attempts  []CallbackAttempt `json:"attempts"`
 	Created   time.Time         `json:"created"`
+	// Due is when a delayed callback is sent (simulated time); absent when sent at once.
+	Due *time.Time `json:"due,omitempty"`
 }
 
 // Callback states.
@@ -60,10 +62,11 @@ type Callbacks struct {
 	list []*Callback
 	// gen is cancelled by Reset and Close: callbacks sent before then stop retrying and record
 	// nothing more, so none of them outlives the state it belonged to.
-	gen    context.Context
-	cancel context.CancelFunc
-	closed bool
-	wg     sync.WaitGroup
+	gen     context.Context
+	cancel  context.CancelFunc
+	closed  bool
+	wg      sync.WaitGroup
+	durable Durable
 }
 
 // NewCallbacks returns a sender with a 5 s timeout, 3 attempts and 200 ms initial backoff.
@@ -79,12 +82,23 @@ func NewCallbacks(bus *Bus, clock *Clock, ids *IDs) *Callbacks {
 
 // Send queues body for url and returns the callback record at once.
 func (c *Callbacks) Send(vendor, requestID, url string, body any) Callback {
+	return c.send(nil, vendor, requestID, url, body)
+}
+
+// SendAt queues body for url once the simulated clock reaches at, after whatever else falls due
+// then and was set up before, and returns the callback record at once. It is pending until then,
+// and survives a restart with --data like every other callback.
+func (c *Callbacks) SendAt(at time.Time, vendor, requestID, url string, body any) Callback {
+	return c.send(&at, vendor, requestID, url, body)
+}
+
+func (c *Callbacks) send(due *time.Time, vendor, requestID, url string, body any) Callback {
 	raw, err := json.Marshal(body)
 	if err != nil {
 		raw = []byte(`null`)
 	}
 	cb := &Callback{ID: c.ids.UUID(), Vendor: vendor, RequestID: requestID, URL: url, Body: raw,
-		State: CallbackPending, Created: c.clock.Now(), Attempts: []CallbackAttempt{}}
+		State: CallbackPending, Created: c.clock.Now(), Attempts: []CallbackAttempt{}, Due: due}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -92,19 +106,95 @@ func (c *Callbacks) Send(vendor, requestID, url string, body any) Callback {
 		return c.copyLocked(cb)
 	}
 	c.list = append(c.list, cb)
-	if len(c.list) > maxCallbacks {
-		c.list = append(c.list[:0:0], c.list[len(c.list)-maxCallbacks:]...)
+	if over := len(c.list) - maxCallbacks; over > 0 {
+		for _, old := range c.list[:over] {
+			record(c.durable, Change{Table: TableCallbacks, Op: OpDelete, Key: old.ID})
+		}
+		c.list = append(c.list[:0:0], c.list[over:]...)
+	}
+	c.saveLocked(cb)
+	c.startLocked(cb)
+	return c.copyLocked(cb)
+}
+
+// startLocked sends cb now, or arms a clock timer for its due time. Called with c.mu held.
+func (c *Callbacks) startLocked(cb *Callback) {
+	gen := c.gen
+	if cb.Due != nil && len(cb.Attempts) == 0 {
+		c.clock.AfterFunc(max(cb.Due.Sub(c.clock.Now()), 0), func() {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if gen.Err() != nil || c.closed {
+				return
+			}
+			c.wg.Add(1)
+			go c.deliver(gen, cb)
+		})
+		return
 	}
 	// Added under the lock Close takes before it waits, so no goroutine starts after Wait.
 	c.wg.Add(1)
-	go c.deliver(c.gen, cb)
-	return c.copyLocked(cb)
+	go c.deliver(gen, cb)
+}
+
+// saveLocked records cb's current content for a durable store.
+func (c *Callbacks) saveLocked(cb *Callback) {
+	if c.durable == nil {
+		return
+	}
+	c.durable.Record(Change{Table: TableCallbacks, Op: OpPut, Key: cb.ID, Value: Snapshot(func() any {
+		c.mu.RLock()
+		defer c.mu.RUnlock()
+		return c.copyLocked(cb)
+	})})
+}
+
+// SetDurable makes the sender record every callback and attempt.
+func (c *Callbacks) SetDurable(d Durable) {
+	c.mu.Lock()
+	c.durable = d
+	c.mu.Unlock()
+}
+
+// Restore puts back callbacks a previous run recorded, oldest first. Those still pending are
+// sent again: at their due time when it has not come yet, else at once, their attempts
+// numbered on from the ones already made.
+func (c *Callbacks) Restore(list []Callback) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range list {
+		cb := list[i]
+		if cb.Attempts == nil {
+			cb.Attempts = []CallbackAttempt{}
+		}
+		p := &cb
+		c.list = append(c.list, p)
+		if cb.State != CallbackPending || c.closed {
+			continue
+		}
+		c.startLocked(p)
+	}
+	if over := len(c.list) - maxCallbacks; over > 0 {
+		c.list = append(c.list[:0:0], c.list[over:]...)
+	}
 }
 
 func (c *Callbacks) deliver(gen context.Context, cb *Callback) {
 	defer c.wg.Done()
 	backoff := c.Backoff
-	for attempt := 1; attempt <= c.Attempts; attempt++ {
+	c.mu.RLock()
+	first := len(cb.Attempts) + 1
+	c.mu.RUnlock()
+	if first > c.Attempts { // restored after its last attempt, before its state was recorded
+		c.mu.Lock()
+		if gen.Err() == nil {
+			cb.State = CallbackFailed
+			c.saveLocked(cb)
+		}
+		c.mu.Unlock()
+		return
+	}
+	for attempt := first; attempt <= c.Attempts; attempt++ {
 		a, retry := c.try(gen, cb, attempt)
 		ok := a.Status >= 200 && a.Status < 300
 		last := !retry || attempt == c.Attempts
@@ -124,6 +214,7 @@ func (c *Callbacks) deliver(gen context.Context, cb *Callback) {
 			cb.State = CallbackFailed
 		}
 		c.bus.Publish(Event{Type: EventCallback, Time: c.clock.Now(), Vendor: cb.Vendor, Data: c.copyLocked(cb)})
+		c.saveLocked(cb)
 		c.mu.Unlock()
 		if ok || last {
 			return

@@ -32,36 +32,63 @@ type JournalEntry struct {
 	Seq int64 `json:"seq"`
 }
 
-// Journal is a capped, concurrency-safe log of requests, oldest dropped first.
+// Journal is a concurrency-safe log of requests capped by count and by bytes, oldest dropped
+// first.
 type Journal struct {
 	mu      sync.RWMutex
-	cap     int
-	entries []JournalEntry
-	start   int // index of the oldest entry once the ring is full
+	log     capped[JournalEntry]
 	total   int64
+	durable Durable
 }
 
-// NewJournal returns a journal that keeps at most capacity entries (≤ 0 means 10,000).
-func NewJournal(capacity int) *Journal {
-	if capacity <= 0 {
-		capacity = 10000
-	}
-	return &Journal{cap: capacity}
+// DefaultJournalBytes is how many bytes of requests the journal (and the troubleshoot log) keeps
+// when no byte cap is given.
+const DefaultJournalBytes = 64 << 20
+
+// NewJournal returns a journal that keeps at most capacity entries (≤ 0 means 10,000) and
+// DefaultJournalBytes bytes.
+func NewJournal(capacity int) *Journal { return NewJournalBytes(capacity, 0) }
+
+// NewJournalBytes returns a journal that keeps at most capacity entries (≤ 0 means 10,000) whose
+// sizes add up to at most maxBytes (≤ 0 means DefaultJournalBytes).
+func NewJournalBytes(capacity int, maxBytes int64) *Journal {
+	return &Journal{log: newCapped[JournalEntry](capacity, maxBytes)}
 }
 
-// Add appends an entry, evicting the oldest when full, and returns it with its Seq.
+// Add appends an entry, evicting the oldest while the journal is over either cap, and returns it
+// with its Seq.
 func (j *Journal) Add(e JournalEntry) JournalEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.total++
-	e.Seq = j.total
-	if len(j.entries) < j.cap {
-		j.entries = append(j.entries, e)
-		return e
+	seq, trimmed := j.log.add(e, e.size())
+	e.Seq = seq
+	j.log.at(j.log.len() - 1).Seq = seq
+	if j.durable != nil {
+		j.durable.Record(Change{Table: TableJournal, Op: OpPut, Key: e.ID, Seq: seq, Value: e})
+		if trimmed > 0 {
+			j.durable.Record(Change{Table: TableJournal, Op: OpTrim, Seq: trimmed})
+		}
 	}
-	j.entries[j.start] = e
-	j.start = (j.start + 1) % j.cap
 	return e
+}
+
+// size approximates what an entry holds in memory: its strings, headers and lists.
+func (e *JournalEntry) size() int64 {
+	n := 256 + len(e.ID) + len(e.Vendor) + len(e.Operation) + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) + len(e.Response)
+	for k, v := range e.Headers {
+		n += len(k) + len(v) + 32
+	}
+	for _, p := range e.Problems {
+		n += len(p.In) + len(p.Field) + len(p.Rule) + len(p.Reason) + 64
+	}
+	for _, s := range e.Notes {
+		n += len(s) + 16
+	}
+	for _, s := range e.Messages {
+		n += len(s) + 16
+	}
+	return int64(n)
 }
 
 // JournalFilter selects journal entries.
@@ -79,9 +106,8 @@ func (j *Journal) List(f JournalFilter) []JournalEntry {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
 	out := []JournalEntry{}
-	n := len(j.entries)
-	for i := n - 1; i >= 0; i-- {
-		e := j.entries[(j.start+i)%n]
+	for i := j.log.len() - 1; i >= 0; i-- {
+		e := j.log.at(i)
 		if f.Before != 0 && e.Seq >= f.Before {
 			continue
 		}
@@ -94,7 +120,7 @@ func (j *Journal) List(f JournalFilter) []JournalEntry {
 		if f.Failed && e.Status < 400 {
 			continue
 		}
-		out = append(out, e)
+		out = append(out, *e)
 		if f.Limit > 0 && len(out) >= f.Limit {
 			break
 		}
@@ -109,11 +135,38 @@ func (j *Journal) Total() int64 {
 	return j.total
 }
 
+// Bytes is the approximate size of the entries kept.
+func (j *Journal) Bytes() int64 {
+	j.mu.RLock()
+	defer j.mu.RUnlock()
+	return j.log.bytes
+}
+
 // Reset empties the journal.
 func (j *Journal) Reset() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.entries, j.start, j.total = nil, 0, 0
+	j.log.reset()
+	j.total = 0
+}
+
+// SetDurable makes the journal record every entry and eviction.
+func (j *Journal) SetDurable(d Durable) {
+	j.mu.Lock()
+	j.durable = d
+	j.mu.Unlock()
+}
+
+// Restore puts back entries a previous run recorded, oldest first, with their sequence numbers,
+// and the count of entries ever added.
+func (j *Journal) Restore(entries []JournalEntry, seqs []int64, total int64) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for i, e := range entries {
+		e.Seq = seqs[i]
+		j.log.restore(e, e.size(), seqs[i])
+	}
+	j.total = max(total, int64(j.log.len()))
 }
 
 // TroubleshootEntry is a failed request as the vendor's admin console shows it (Luma's
@@ -131,8 +184,8 @@ type TroubleshootEntry struct {
 // Troubleshoot keeps failure records per vendor and tenant, capped like the journal.
 type Troubleshoot struct {
 	mu      sync.RWMutex
-	cap     int
-	entries []TroubleshootEntry
+	log     capped[TroubleshootEntry]
+	durable Durable
 }
 
 // NewTroubleshoot returns an empty log keeping at most capacity entries.
@@ -140,7 +193,37 @@ func NewTroubleshoot(capacity int) *Troubleshoot {
 	if capacity <= 0 {
 		capacity = 10000
 	}
-	return &Troubleshoot{cap: capacity}
+	return NewTroubleshootBytes(capacity, 0)
+}
+
+// NewTroubleshootBytes returns an empty log keeping at most capacity entries and maxBytes bytes
+// (≤ 0 means DefaultJournalBytes).
+func NewTroubleshootBytes(capacity int, maxBytes int64) *Troubleshoot {
+	return &Troubleshoot{log: newCapped[TroubleshootEntry](capacity, maxBytes)}
+}
+
+func (e *TroubleshootEntry) size() int64 {
+	n := 128 + len(e.RequestID) + len(e.Vendor) + len(e.Tenant) + len(e.Body)
+	for _, s := range e.Errors {
+		n += len(s) + 16
+	}
+	return int64(n)
+}
+
+// SetDurable makes the log record every entry and eviction.
+func (t *Troubleshoot) SetDurable(d Durable) {
+	t.mu.Lock()
+	t.durable = d
+	t.mu.Unlock()
+}
+
+// Restore puts back entries a previous run recorded, oldest first, with their sequence numbers.
+func (t *Troubleshoot) Restore(entries []TroubleshootEntry, seqs []int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i, e := range entries {
+		t.log.restore(e, e.size(), seqs[i])
+	}
 }
 
 // TroubleshootBodyLimit is how much of a request body an entry keeps: 10,000 refused 1 MiB
@@ -158,13 +241,13 @@ func (t *Troubleshoot) Add(e TroubleshootEntry) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.entries) >= t.cap {
-		// Reslicing rather than shifting keeps Add O(1); append copies the live entries into a
-		// fresh array when it grows, so the dropped ones are freed.
-		t.entries[0] = TroubleshootEntry{}
-		t.entries = t.entries[1:]
+	seq, trimmed := t.log.add(e, e.size())
+	if t.durable != nil {
+		t.durable.Record(Change{Table: TableTroubleshoot, Op: OpPut, Key: e.RequestID, Seq: seq, Value: e})
+		if trimmed > 0 {
+			t.durable.Record(Change{Table: TableTroubleshoot, Op: OpTrim, Seq: trimmed})
+		}
 	}
-	t.entries = append(t.entries, e)
 }
 
 // List returns entries for vendor and tenant ("" = any), newest first.
@@ -172,8 +255,8 @@ func (t *Troubleshoot) List(vendor, tenant string, limit int) []TroubleshootEntr
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	out := []TroubleshootEntry{}
-	for i := len(t.entries) - 1; i >= 0; i-- {
-		e := t.entries[i]
+	for i := t.log.len() - 1; i >= 0; i-- {
+		e := *t.log.at(i)
 		if vendor != "" && !strings.EqualFold(vendor, e.Vendor) {
 			continue
 		}
@@ -192,5 +275,5 @@ func (t *Troubleshoot) List(vendor, tenant string, limit int) []TroubleshootEntr
 func (t *Troubleshoot) Reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.entries = nil
+	t.log.reset()
 }

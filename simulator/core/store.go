@@ -71,6 +71,9 @@ type Inbox struct {
 	Unread    int       `json:"unread"`
 	Channels  []string  `json:"channels"`
 	Last      *Message  `json:"last,omitempty"`
+	// Evicted is how many of this recipient's messages were dropped to keep the store under its
+	// cap (--max-messages); Count is what is left.
+	Evicted int `json:"evicted,omitempty"`
 }
 
 // Store keeps messages. Implementations must be safe for concurrent use and must return copies.
@@ -98,6 +101,7 @@ type MemStore struct {
 	msgs []*Message
 	byID map[string]*Message
 	seq  int64
+	cap  bound
 }
 
 // NewMemStore returns an empty in-memory store.
@@ -117,6 +121,14 @@ func (s *MemStore) Add(msgs []Message) {
 		msgs[i].Seq = s.seq
 		s.msgs = append(s.msgs, &batch[i])
 		s.byID[batch[i].ID] = &batch[i]
+		s.cap.added(&batch[i])
+	}
+	s.evictLocked()
+	for i := range batch {
+		if s.byID[batch[i].ID] != &batch[i] { // already evicted: the batch alone is over the cap
+			continue
+		}
+		record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: batch[i].ID, Seq: batch[i].Seq, Value: batch[i]})
 	}
 }
 
@@ -128,6 +140,7 @@ func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {
 		return Message{}, false
 	}
 	fn(m)
+	record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: m.ID, Seq: m.Seq, Value: *m})
 	return m.Clone(), true
 }
 
@@ -175,7 +188,7 @@ func (s *MemStore) Inboxes(f Filter) []Inbox {
 		in, ok := idx[k]
 		if !ok {
 			last := m.Clone()
-			in = &Inbox{Vendor: m.Vendor, Tenant: m.Tenant, Recipient: m.Recipient, Last: &last}
+			in = &Inbox{Vendor: m.Vendor, Tenant: m.Tenant, Recipient: m.Recipient, Last: &last, Evicted: s.cap.evictedFrom(m)}
 			idx[k] = in
 			order = append(order, in)
 		}
@@ -222,6 +235,7 @@ func (s *MemStore) Reset() {
 	defer s.mu.Unlock()
 	s.msgs, s.seq = nil, 0
 	s.byID = map[string]*Message{}
+	s.cap.reset()
 }
 
 func containsFold(list []string, v string) bool {

@@ -91,6 +91,7 @@ func (s *Set) Add(r Rule, fromFile bool) (State, error) {
 	}
 	e.rng = core.NewIDs(e.seed)
 	s.rules = append(s.rules, e)
+	s.changed()
 	return e.state(), nil
 }
 
@@ -125,6 +126,7 @@ func (s *Set) Delete(id string) bool {
 		return false
 	}
 	s.rules = slices.Delete(s.rules, i, i+1)
+	s.changed()
 	return true
 }
 
@@ -135,6 +137,7 @@ func (s *Set) Clear() {
 	s.rules = nil
 	s.next = 0
 	s.seeds = seedSource(s.base)
+	s.changed()
 }
 
 // Reset keeps the rules loaded from the file, forgets the others, and starts the kept ones over:
@@ -152,6 +155,7 @@ func (s *Set) Reset() {
 	}
 	clear(s.rules[len(kept):])
 	s.rules = kept
+	s.changed()
 }
 
 // Load parses a rules file (YAML or JSON: a list of rules, or {"faults": [...]}) and adds every
@@ -209,7 +213,11 @@ func (s *Set) Request(m Match) Outcome {
 	s.mu.Lock()
 	for _, e := range s.rules {
 		r := &e.rule
-		if r.Action == FailDelivery || !e.matches(m.Vendor, m.Operation, m.Tenant) || !e.fire() {
+		if r.Action == FailDelivery || !e.matches(m.Vendor, m.Operation, m.Tenant) {
+			continue
+		}
+		s.changed() // counters and draws move
+		if !e.fire() {
 			continue
 		}
 		f := core.FaultApplied{Rule: r.ID, Action: r.Action, Vendor: m.Vendor, Operation: m.Operation, Tenant: m.Tenant, RequestID: m.Request.ID}
@@ -240,7 +248,11 @@ func (s *Set) FailDelivery(req *core.Request, vendor, tenant, recipient string) 
 	var hit *core.FaultApplied
 	for _, e := range s.rules {
 		r := &e.rule
-		if r.Action != FailDelivery || !e.matches(vendor, op, tenant) || (r.Recipient != "" && !sameRecipient(r.Recipient, recipient)) || !e.fire() {
+		if r.Action != FailDelivery || !e.matches(vendor, op, tenant) || (r.Recipient != "" && !sameRecipient(r.Recipient, recipient)) {
+			continue
+		}
+		s.changed() // counters and draws move
+		if !e.fire() {
 			continue
 		}
 		hit = &core.FaultApplied{Rule: r.ID, Action: r.Action, Vendor: vendor, Operation: op, Tenant: tenant, Recipient: recipient}

@@ -48,6 +48,10 @@ func (p *Pipeline) respond(x *exchange) bool {
 		x.data = nil
 	}
 	contentType = p.responseCheck(x, contentType)
+	if err := durable(p.cfg.Env); err != nil {
+		resp.Status, contentType = http.StatusServiceUnavailable, "application/json"
+		x.data, _ = json.Marshal(map[string]string{"simulatorError": err.Error() + "; the change may be lost, so it is not acknowledged"})
+	}
 	if len(x.data) > 0 {
 		h.Set("Content-Type", contentType)
 	}
@@ -92,4 +96,14 @@ func mergeDone(a, b context.Context) context.Context {
 	stop := context.AfterFunc(b, cancel)
 	context.AfterFunc(ctx, func() { stop() })
 	return ctx
+}
+
+// durable waits until what the request changed is committed to the data file (serve --data), so
+// an answer never acknowledges a change a crash could still lose. Without a data file it is
+// nothing.
+func durable(env *core.Env) error {
+	if env.Durable == nil {
+		return nil
+	}
+	return env.Durable.Sync()
 }

@@ -48,6 +48,7 @@ func (v *Vendor) Authenticate(op string, req *core.Request) *core.Response {
 		}
 		return rateLimited(botID, retry, window)
 	}
+	v.saveLimiter(b)
 	req.Auth = &caller{st: st, app: a, bot: b}
 	return nil
 }

@@ -228,19 +228,24 @@ func (v *Vendor) step(j *job) {
 		return
 	}
 	// Messages land before the log says SUCCESS, so a client that sees SUCCESS finds the message.
-	if len(msgs) > 0 {
-		v.env.Deliver(nil, msgs...)
-	}
-	j.next += n
-	done := j.next >= len(j.identities)
-	j.mu.Lock()
-	j.logs = append(j.logs, logs...)
-	j.percent = j.next * 100 / len(j.identities)
-	j.lMod = now
-	if done {
-		j.status = finalStatus(j.logs)
-	}
-	j.mu.Unlock()
+	// With --data both commit together: a restart neither loses a step nor repeats one.
+	var done bool
+	v.env.Atomic(func() {
+		if len(msgs) > 0 {
+			v.env.Deliver(nil, msgs...)
+		}
+		j.next += n
+		done = j.next >= len(j.identities)
+		j.mu.Lock()
+		j.logs = append(j.logs, logs...)
+		j.percent = j.next * 100 / len(j.identities)
+		j.lMod = now
+		if done {
+			j.status = finalStatus(j.logs)
+		}
+		j.mu.Unlock()
+		v.saveJob(j, nil)
+	})
 	v.env.Bus.Publish(core.Event{Type: core.EventJobProgress, Time: now, Vendor: "kore", Data: j.summary()})
 	if !done {
 		v.env.Clock.AfterFunc(j.bot.pace, func() { v.step(j) })

@@ -265,18 +265,20 @@ func knownChannel(c string) bool {
 	return false
 }
 
-// addJob keeps the job for the status route, dropping the oldest past MaxJobs.
-func (st *state) addJob(j *job) {
+// addJob keeps the job for the status route, dropping the oldest past MaxJobs, which it returns.
+func (st *state) addJob(j *job) (dropped []*job) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.jobs[j.id] = j
 	st.jobOrder = append(st.jobOrder, j)
 	if over := len(st.jobOrder) - MaxJobs; over > 0 {
-		for _, old := range st.jobOrder[:over] {
+		dropped = st.jobOrder[:over:over]
+		for _, old := range dropped {
 			delete(st.jobs, old.id)
 		}
 		st.jobOrder = append([]*job(nil), st.jobOrder[over:]...)
 	}
+	return dropped
 }
 
 func (st *state) job(id string) *job {

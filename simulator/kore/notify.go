@@ -85,7 +85,7 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	}
 	j.failing = v.failingIdentities(req, c.bot.id, identities)
 	view := j.view(false)
-	st.addJob(j)
+	v.saveJob(j, st.addJob(j))
 	v.start(j)
 	return core.JSON(http.StatusOK, view)
 }

@@ -247,6 +247,7 @@ func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
 	ct.messages++
 	applyTags(req, p, ct, body.Tags)
 	applyAttributes(req, p, ct, body.Attributes)
+	v.saveSend(p, ct)
 
 	params := make([]string, len(body.TemplateParams))
 	for i, raw := range body.TemplateParams {

@@ -3,6 +3,7 @@ package mykaarma
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/notifysim/notifysim/simulator/core"
 )
@@ -51,15 +52,22 @@ func (v *Vendor) failDeliveries(req *core.Request, tenant string, msgs []core.Me
 }
 
 // storeFailures wraps after so that, when delivery would have happened, the failed messages are
-// stored as failed (never delivered) before the callback reports them.
-func (v *Vendor) storeFailures(req *core.Request, failed []core.Message, after func()) func() {
+// stored as failed (never delivered) before the callback reports them. after is called when the
+// send is handled, with the time delivery falls due (sync: now, before the answer).
+func (v *Vendor) storeFailures(req *core.Request, failed []core.Message, after func(at time.Time, sync bool)) func(at time.Time, sync bool) {
 	if len(failed) == 0 {
 		return after
 	}
-	return func() {
-		v.env.Fail(req, "delivery failed (fault rule)", failed...)
+	fail := func() { v.env.Fail(req, "delivery failed (fault rule)", failed...) }
+	return func(at time.Time, sync bool) {
+		if sync {
+			fail()
+		} else {
+			// Set before the callback's timer at the same deadline, so it runs first.
+			v.env.Clock.AfterFunc(max(at.Sub(v.env.Clock.Now()), 0), fail)
+		}
 		if after != nil {
-			after()
+			after(at, sync)
 		}
 	}
 }

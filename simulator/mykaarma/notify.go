@@ -243,12 +243,18 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	}
 
 	msgs, failed := v.failDeliveries(req, tenant, msgs)
-	var after func()
+	var after func(at time.Time, sync bool)
 	if url, ok, meta := body.Sending.callback(); ok {
 		result := CallbackResult{Errors: []APIError{}, Warnings: []APIWarning{}, MessageUUID: messageUUID,
 			Status: StatusSuccess, RequestUUID: req.ID, MetaData: meta}
 		reportFailures(&result, failed)
-		after = func() { v.env.Callbacks.Send("mykaarma", req.ID, url, result) }
+		after = func(at time.Time, sync bool) {
+			if sync {
+				v.env.Callbacks.Send("mykaarma", req.ID, url, result)
+				return
+			}
+			v.env.Callbacks.SendAt(at, "mykaarma", req.ID, url, result)
+		}
 	}
 	v.deliver(req, body.Sending, msgs, v.storeFailures(req, failed, after))
 	return success(req, messageUUID)
@@ -321,7 +327,7 @@ func fanOut(req *core.Request, st *state, dept *department, owner *user, na *not
 // the simulator's clock; sendSynchronously without a delay delivers before the answer; otherwise
 // the messages are scheduled for now and delivered right after the answer. after (the callback)
 // runs once the messages are delivered.
-func (v *Vendor) deliver(req *core.Request, s *sendingAttributes, msgs []core.Message, after func()) {
+func (v *Vendor) deliver(req *core.Request, s *sendingAttributes, msgs []core.Message, after func(at time.Time, sync bool)) {
 	var delay time.Duration
 	sync := false
 	if s != nil {
@@ -341,17 +347,19 @@ func (v *Vendor) deliver(req *core.Request, s *sendingAttributes, msgs []core.Me
 			v.env.Deliver(req, msgs...)
 		}
 		if after != nil {
-			after()
+			after(v.env.Clock.Now(), true)
 		}
 		return
 	}
+	at := v.env.Clock.Now().Add(delay)
 	if len(msgs) > 0 {
-		v.env.Schedule(req, v.env.Clock.Now().Add(delay), msgs...)
+		v.env.Schedule(req, at, msgs...)
 	}
 	if after != nil {
 		// Timers run in deadline order, and this one is due no earlier than the delivery and was
-		// set after it, so the callback follows delivery. A reset drops both.
-		v.env.Clock.AfterFunc(delay, after)
+		// set after it, so the callback follows delivery. A reset drops both; a restart with
+		// --data resumes both.
+		after(at, false)
 	}
 }
 
