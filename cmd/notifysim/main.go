@@ -3,6 +3,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -45,12 +47,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "kore":
 		return kore(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
-		fmt.Fprintln(stdout, "notifysim", version)
-		return 0
+		return printVersion(args[1:], stdout, stderr)
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
 	fmt.Fprintf(stderr, "notifysim: unknown command %q\n\n%s", args[0], usage)
 	return 2
+}
+
+func printVersion(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("version", "notifysim version - print the version", stderr)
+	if err := parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "notifysim version:", err)
+		return 2
+	}
+	fmt.Fprintln(stdout, "notifysim", version)
+	return 0
 }
