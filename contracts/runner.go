@@ -29,6 +29,9 @@ type Options struct {
 	Paths []string
 	// FS holds the features (default: the embedded features.FS).
 	FS fs.FS
+	// FilePrefix is put before feature paths in reports, so that they name files as the user
+	// finds them (default "features/" for the embedded features).
+	FilePrefix string
 	// Tags filters scenarios, e.g. "@luma && ~@slow".
 	Tags string
 	// Format is concise (default: a dot per scenario, each failure in full, a summary line),
@@ -70,8 +73,8 @@ func RunResults(opts Options) (int, []Result) {
 	if opts.FS == nil {
 		opts.FS = features.FS
 	}
-	prefix := ""
-	if opts.FS == features.FS {
+	prefix := opts.FilePrefix
+	if opts.FS == features.FS && prefix == "" {
 		prefix = "features/"
 	}
 	if len(opts.Paths) == 0 {
