@@ -146,7 +146,7 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 		}
 		ds = demo
 	}
-	if err := s.load(ds); err != nil {
+	if err := s.load(ds, opts.Fixtures); err != nil {
 		cancel()
 		return nil, err
 	}

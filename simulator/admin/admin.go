@@ -356,7 +356,36 @@ func (a *API) putFixtures(req *core.Request) core.Response {
 	if err := a.c.LoadFixtures(req.Body); err != nil {
 		return fail(http.StatusBadRequest, "%v", err)
 	}
-	return core.JSON(http.StatusOK, map[string]any{"status": "loaded", "vendors": a.c.Vendors()})
+	return core.JSON(http.StatusOK, loadedReport(a.c.Dataset(), a.c.Vendors()))
+}
+
+// loadedReport says what a dataset put in place: the APIs with a section (and how many of each
+// top-level list it holds, such as luma's tenants), and the APIs left with no state, which is
+// what a dataset that omits them means.
+func loadedReport(dataset any, apis []string) map[string]any {
+	raw, _ := json.Marshal(dataset)
+	var sections map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &sections)
+	loaded, empty := []string{}, []string{}
+	counts := map[string]map[string]int{}
+	for _, api := range apis {
+		sec, ok := sections[api]
+		if !ok || string(sec) == "null" {
+			empty = append(empty, api)
+			continue
+		}
+		loaded = append(loaded, api)
+		var fields map[string]json.RawMessage
+		_ = json.Unmarshal(sec, &fields)
+		counts[api] = map[string]int{}
+		for k, v := range fields {
+			var list []json.RawMessage
+			if json.Unmarshal(v, &list) == nil {
+				counts[api][k] = len(list)
+			}
+		}
+	}
+	return map[string]any{"status": "loaded", "vendors": loaded, "empty": empty, "counts": counts}
 }
 
 func (a *API) clockState() core.Response {
