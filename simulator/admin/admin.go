@@ -160,7 +160,7 @@ func (a *API) await(ctx context.Context, f core.Filter, n int, wait time.Duratio
 	store := a.c.Env.Store
 	if wait > 0 && store.Count(f) < n {
 		sub := a.c.Env.Bus.Subscribe(64, func(e core.Event) bool {
-			return e.Type == core.EventMessageDelivered || e.Type == core.EventMessageStatus
+			return e.Type == core.EventMessageDelivered || e.Type == core.EventMessageStatus || e.Type == core.EventMessageSent
 		})
 		defer sub.Close()
 		timer := time.NewTimer(wait)

@@ -10,6 +10,9 @@ import (
 const (
 	EventMessageDelivered = "message.delivered"
 	EventMessageStatus    = "message.status"
+	// EventMessageSent announces a message accepted but not yet delivered (Luminous "sent",
+	// before its delivery receipt).
+	EventMessageSent = "message.sent"
 	EventJobProgress      = "job.progress"
 	EventRequestRejected  = "request.rejected"
 	EventCallback         = "callback.attempt"
