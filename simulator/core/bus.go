@@ -12,11 +12,11 @@ const (
 	EventMessageStatus    = "message.status"
 	// EventMessageSent announces a message accepted but not yet delivered (Luminous "sent",
 	// before its delivery receipt).
-	EventMessageSent = "message.sent"
-	EventJobProgress      = "job.progress"
-	EventRequestRejected  = "request.rejected"
-	EventCallback         = "callback.attempt"
-	EventStateReset       = "state.reset"
+	EventMessageSent     = "message.sent"
+	EventJobProgress     = "job.progress"
+	EventRequestRejected = "request.rejected"
+	EventCallback        = "callback.attempt"
+	EventStateReset      = "state.reset"
 )
 
 // Event is one thing that happened in the simulator.
