@@ -20,6 +20,9 @@ Usage:
   notifysim serve   [flags]   run the sandbox (default 127.0.0.1:4545, demo dataset)
   notifysim tui     [flags]   watch every inbox of a running sandbox, live (--server URL)
   notifysim verify  [flags]   run the Gherkin contracts against the sandbox or a base URL
+  notifysim wait    [flags]   wait for messages in a running sandbox, print them as JSON lines
+  notifysim messages [flags]  list a running sandbox's messages (table or --json)
+  notifysim reset   [flags]   put a running sandbox back to its loaded dataset
   notifysim kore token [flags] mint a Kore.ai JWT for the sandbox (demo app by default)
   notifysim version           print the version
   notifysim <command> --help  flags of a command
@@ -44,6 +47,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return verify(args[1:], stdout, stderr)
 	case "tui":
 		return tuiCommand(args[1:], stderr)
+	case "wait":
+		return wait(args[1:], stdout, stderr)
+	case "messages":
+		return messages(args[1:], stdout, stderr)
+	case "reset":
+		return reset(args[1:], stdout, stderr)
 	case "kore":
 		return kore(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
