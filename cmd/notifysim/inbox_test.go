@@ -164,4 +164,3 @@ func TestMessagesAndReset(t *testing.T) {
 		t.Errorf("reset printed %q", stdout.String())
 	}
 }
-
