@@ -278,6 +278,7 @@ func TestReadmeExamples(t *testing.T) {
 	env := append(os.Environ(), asCLI+"=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	sb := startSandbox(t, exe, env)
 	host := strings.TrimPrefix(sb.url, "http://")
+	env = append(env, "NOTIFYSIM_SERVER="+sb.url) // wait, messages and reset talk to it
 	features := contractsDir(t)
 
 	var prelude []string // assignments made so far, for later commands
@@ -320,14 +321,15 @@ func TestReadmeExamples(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			got := strings.TrimRight(string(out), "\n")
+			// The sandbox's real address reads as the README's.
+			got := strings.ReplaceAll(strings.TrimRight(string(out), "\n"), host, "127.0.0.1:4545")
 			previous = got
 			if code != c.exit {
 				t.Errorf("%s: `%s` exited %d, the README says %d; it printed:\n%s", name, firstLine(c.text), code, c.exit, got)
 				continue
 			}
 			if comparable(c) {
-				if re := outputPattern(c.expected); !re.MatchString(mask(strings.ReplaceAll(got, "\n", ""))) {
+				if re := outputPattern(c.expected); !re.MatchString(mask(joinTrimmed(got))) {
 					t.Errorf("%s: `%s` printed\n  %s\nthe README shows\n  %s", name, firstLine(c.text), got, c.expected)
 				}
 			}
@@ -366,6 +368,15 @@ func quoteOpen(cmd string) bool {
 	nextLine:
 	}
 	return quote != 0
+}
+
+// joinTrimmed joins lines without their surrounding blanks, as the README's "# " lines are.
+func joinTrimmed(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, "")
 }
 
 func firstLine(s string) string {
