@@ -25,18 +25,6 @@ type StepDef struct {
 	Doc     string // the comment right above the definition, if any
 }
 
-// Group is the steps of one file, named after what they are about.
-var stepGroups = map[string]string{
-	"world.go":          "HTTP requests and JSON responses",
-	"steps_sim.go":      "The sandbox: inboxes, clock, fixtures, reset",
-	"steps_events.go":   "The event stream (/_sim/events)",
-	"steps_callback.go": "Callback listeners",
-	"steps_luma.go":     "Luma",
-	"steps_luminous.go": "Luminous (WhatsApp)",
-	"steps_mykaarma.go": "myKaarma",
-	"steps_kore.go":     "Kore.ai",
-}
-
 var (
 	ansi     = regexp.MustCompile("\x1b\\[[0-9;]*m")
 	defineAt = regexp.MustCompile(`^(.*\S)\s+# ([^:]+\.go):(\d+) -> `)
@@ -102,10 +90,7 @@ A JSON path is a [gjson](https://github.com/tidwall/gjson/blob/master/SYNTAX.md)
 %d steps.
 `, len(defs))
 	for _, f := range files {
-		title := stepGroups[f]
-		if title == "" {
-			title = f
-		}
+		title := stepGroup(f)
 		fmt.Fprintf(w, "\n## %s\n\n", title)
 		for _, d := range byFile[f] {
 			pattern := strings.TrimSuffix(strings.TrimPrefix(d.Pattern, "^"), "$")
@@ -148,14 +133,36 @@ func humanize(pattern string) string {
 	return pattern
 }
 
+// stepFiles are the step files in the order STEPS.md shows them, with their section titles.
+func stepFiles() [][2]string {
+	return [][2]string{
+		{"world.go", "HTTP requests and JSON responses"},
+		{"steps_sim.go", "The sandbox: inboxes, clock, fixtures, reset"},
+		{"steps_events.go", "The event stream (/_sim/events)"},
+		{"steps_callback.go", "Callback listeners"},
+		{"steps_luma.go", "Luma"},
+		{"steps_luminous.go", "Luminous (WhatsApp)"},
+		{"steps_mykaarma.go", "myKaarma"},
+		{"steps_kore.go", "Kore.ai"},
+	}
+}
+
 func groupOrder(file string) int {
-	order := []string{"world.go", "steps_sim.go", "steps_events.go", "steps_callback.go", "steps_luma.go", "steps_luminous.go", "steps_mykaarma.go", "steps_kore.go"}
-	for i, f := range order {
-		if f == file {
+	for i, f := range stepFiles() {
+		if f[0] == file {
 			return i
 		}
 	}
-	return len(order)
+	return len(stepFiles())
+}
+
+func stepGroup(file string) string {
+	for _, f := range stepFiles() {
+		if f[0] == file {
+			return f[1]
+		}
+	}
+	return file
 }
 
 // commentAbove returns the // comment lines right above line (1-based), joined.

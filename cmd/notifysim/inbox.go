@@ -152,7 +152,7 @@ answer. Example:
 	f.Limit = *count
 	// Subscribe first and look second, so that a message arriving in between is not missed.
 	events := c.Events(ctx, client.EventFilter{Vendor: *mf.vendor, Types: []string{
-		client.EventMessageDelivered, client.EventMessageStatus, "message.sent", client.EventStateReset}})
+		client.EventMessageDelivered, client.EventMessageStatus, client.EventMessageSent, client.EventStateReset}})
 	seen := 0
 	var lastErr error
 	check := func() bool {

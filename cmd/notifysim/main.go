@@ -58,6 +58,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "version", "--version", "-v":
 		return printVersion(args[1:], stdout, stderr)
 	case "help", "--help", "-h":
+		if len(args) > 1 && args[0] == "help" {
+			// "notifysim help serve" is "notifysim serve --help".
+			return run(append(args[1:2:2], "--help"), stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	}

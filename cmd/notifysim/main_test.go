@@ -100,6 +100,8 @@ func TestRun(t *testing.T) {
 			wantStderr: []string{`unexpected argument "extra"`}},
 		{name: "verify with an unknown format", args: []string{"verify", "--format", "xml"}, wantCode: 2,
 			wantStderr: []string{`--format "xml" is not one of concise, pretty, progress, junit, cucumber`}},
+		{name: "help serve is serve --help", args: []string{"help", "serve"}, wantCode: 0,
+			wantStderr: []string{"notifysim serve - run the sandbox", "[NOTIFYSIM_ADDR]"}},
 		{name: "version with a stray argument", args: []string{"version", "extra"}, wantCode: 2,
 			wantStderr: []string{`unexpected argument "extra"`}, quietOut: true},
 		{name: "version --help", args: []string{"version", "--help"}, wantCode: 0,

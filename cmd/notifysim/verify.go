@@ -85,8 +85,8 @@ dataset into it before each scenario and puts its own dataset back at the end.`,
 // checkVerifyOptions refuses what would otherwise show up as every scenario failing the same way:
 // an unknown format or API folder, or a target that is not a reachable http(s) URL.
 func checkVerifyOptions(featureFS iofs.FS, format, apis, target string) error {
-	if !slices.Contains(contracts.Formats, format) {
-		return fmt.Errorf("--format %q is not one of %s", format, strings.Join(contracts.Formats, ", "))
+	if !slices.Contains(contracts.Formats(), format) {
+		return fmt.Errorf("--format %q is not one of %s", format, strings.Join(contracts.Formats(), ", "))
 	}
 	for _, a := range strings.Split(apis, ",") {
 		if a = strings.TrimSpace(a); a == "" {
