@@ -103,6 +103,10 @@ func summarize(in io.Reader, out io.Writer, now func() time.Time) int {
 				}
 				continue
 			}
+			if isScenario(e.Test) && e.Action != "skip" && (c.scenariosPassed+c.scenariosFailed+1)%100 == 0 {
+				// The contracts take longest: say they are moving.
+				fmt.Fprintf(out, "     %s: %d scenarios run\n", e.Package, c.scenariosPassed+c.scenariosFailed+1)
+			}
 			switch e.Action {
 			case "pass":
 				c.passed++

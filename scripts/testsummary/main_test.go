@@ -48,6 +48,9 @@ func TestSummarize(t *testing.T) {
 			wantCode: 1,
 			want:     []string{"FAIL p/x", "undefined: y"},
 		},
+		{name: "scenario progress every 100", in: strings.Repeat(`{"Action":"pass","Package":"p/contracts","Test":"TestFeatures/s"}`+"\n", 200) +
+			`{"Action":"pass","Package":"p/contracts","Elapsed":9}` + "\n",
+			wantCode: 0, want: []string{"p/contracts: 100 scenarios run\n", "p/contracts: 200 scenarios run\n", "200 scenarios passed"}},
 		{name: "no results at all fail", in: "go: cannot find main module\n", wantCode: 1, want: []string{"go: cannot find main module", "0 packages"}},
 	}
 	for _, tc := range tests {
