@@ -61,7 +61,7 @@ func newReport(fsys fs.FS, prefix string, live io.Writer) *report {
 }
 
 // pickleKey identifies a scenario within its file by what godog gives the hooks: the name and
-// the step texts (an outline row's texts hold its values). godog's own ids are not reproducible
+// the steps with their doc strings and tables (where an outline row's values end up). godog's own ids are not reproducible
 // outside its parser.
 func pickleKey(name string, steps []*messages.PickleStep) string {
 	var b strings.Builder
@@ -69,6 +69,19 @@ func pickleKey(name string, steps []*messages.PickleStep) string {
 	for _, s := range steps {
 		b.WriteString("\x00")
 		b.WriteString(s.Text)
+		// An outline's placeholders may sit only in a doc string or a table.
+		if a := s.Argument; a != nil {
+			if a.DocString != nil {
+				b.WriteString("\x01" + a.DocString.Content)
+			}
+			if a.DataTable != nil {
+				for _, row := range a.DataTable.Rows {
+					for _, c := range row.Cells {
+						b.WriteString("\x02" + c.Value)
+					}
+				}
+			}
+		}
 	}
 	return b.String()
 }

@@ -161,3 +161,30 @@ func TestTargetNeedsResetAndGetsItsDatasetBack(t *testing.T) {
 		t.Errorf("the target's own dataset is not back: %s", body)
 	}
 }
+
+func TestOutlineRowsWithValuesOnlyInDocStringsAreToldApart(t *testing.T) {
+	fs := fstest.MapFS{"x/doc.feature": {Data: []byte(`Feature: doc strings
+  Scenario Outline: bodies
+    When I send a PUT request to "/_sim/fixtures" with content type "application/yaml" and body:
+      """
+      <fixtures>
+      """
+    Then the response status is 200
+
+    Examples:
+      | fixtures   |
+      | luma: {}   |
+      | twitter: {} |
+`)}}
+	var out bytes.Buffer
+	_, results := RunResults(Options{FS: fs, Output: &out, Concurrency: 2})
+	if len(results) != 2 {
+		t.Fatalf("results: %+v", results)
+	}
+	if r := results[1]; r.Line != 12 || r.Status != "failed" || r.Name != "bodies [fixtures=twitter: {}]" {
+		t.Errorf("the failing row is reported as %+v", r)
+	}
+	if r := results[0]; r.Line != 11 || r.Status != "passed" {
+		t.Errorf("the passing row is reported as %+v", r)
+	}
+}
