@@ -108,7 +108,7 @@ func parseReadme(t *testing.T, text string) ([]readmeBlock, []readmeFile) {
 					out = out[:n-1]
 				}
 			}
-			cmd.expected = strings.Join(out, "")
+			cmd.expected = jsonOnly(strings.Join(out, ""))
 			block.commands = append(block.commands, cmd)
 		}
 		blocks = append(blocks, block)
@@ -359,6 +359,34 @@ func TestReadmeExamples(t *testing.T) {
 	t.Logf("ran %d README commands from %d blocks", ran, len(blocks))
 }
 
+// jsonOnly cuts shown JSON output where its outermost brackets close: "# " lines after it are
+// remarks about it ("# payload: {…}").
+func jsonOnly(shown string) string {
+	if !strings.HasPrefix(shown, "{") && !strings.HasPrefix(shown, "[") {
+		return shown
+	}
+	depth, inString, escaped := 0, false, false
+	for i, r := range shown {
+		switch {
+		case escaped:
+			escaped = false
+		case inString && r == '\\':
+			escaped = true
+		case r == '"':
+			inString = !inString
+		case inString:
+		case r == '{' || r == '[':
+			depth++
+		case r == '}' || r == ']':
+			depth--
+			if depth == 0 {
+				return shown[:i+1]
+			}
+		}
+	}
+	return shown
+}
+
 // quoteOpen reports whether a shell command ends inside a quoted string, so that its next line
 // belongs to it; a # comment outside quotes ends a line ("# the analyst's inbox").
 func quoteOpen(cmd string) bool {
@@ -411,6 +439,7 @@ func TestOutputPattern(t *testing.T) {
 		{`{"_id":"ds-…","lMod":"…T06:56:48.000Z"}`, `{"_id":"ds-0b6c9a7e-1d2f-4a8b-9c3d-112233445566","lMod":"2026-01-01T10:11:12.000Z"}`, true},
 		{`{"status":"IN_PROGRESS", …, "_id":"ds-…", …}`, `{"status":"IN_PROGRESS","percentageComplete":0,"_id":"ds-0b6c9a7e-1d2f-4a8b-9c3d-112233445566","__v":0}`, true},
 		{`{"data":{"campaign":"x",…,"waId":"256"},"status":"sent",…}]}`, `{"data":{"campaign":"x","language":"en","waId":"256"},"status":"sent","seen":false}]}`, true},
+		{jsonOnly(`{"jwt":"eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.sig"}payload: {"a":1}`), `{"jwt":"eyJhbGciOiJIUzI1NiJ9.eyJiIjoyfQ.other"}`, true},
 		{`notifysim version: unexpected argument "extra": this command takes flags only; see notifysim version --help`, `notifysim version: unexpected argument "extra": this command takes flags only; see notifysim version --help`, true},
 	}
 	for _, tc := range tests {
