@@ -3,6 +3,8 @@
 GO        ?= go
 ADDR      ?= 127.0.0.1:4545
 FUZZTIME  ?= 30s
+# bash for pipefail: a test run piped into its summary must keep go test's exit status.
+SHELL     := bash
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 
@@ -21,19 +23,22 @@ build: ## build bin/notifysim
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/notifysim ./cmd/notifysim
 
 .PHONY: test
-test: ## gofmt check, go vet, unit tests with -race, every feature file and the fuzz seed corpora
+test: ## gofmt check, go vet, unit tests with -race, every feature file, the fuzz seed corpora, the README; ends with a count
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) test -race -count=1 -timeout 30m ./...
+	@echo "go test -race -count=1 ./... (one line per package as it finishes)"
+	@set -o pipefail; $(GO) test -race -count=1 -timeout 30m -json ./... | $(GO) run ./scripts/testsummary
 
 .PHONY: features
-features: ## only the Gherkin contracts (TAGS="@luma" to filter)
-	NOTIFYSIM_TAGS="$(TAGS)" $(GO) test -count=1 -run TestFeatures -v ./contracts/ | grep -E '^(=== RUN|--- FAIL|FAIL|ok|PASS)' || true
+features: ## only the Gherkin contracts, in-process (TAGS="@luma" to filter, FEATURES=dir for your own); each failure with its file:line
+	@$(GO) run ./cmd/notifysim verify $(if $(TAGS),--tags '$(TAGS)') $(if $(FEATURES),--features '$(FEATURES)')
 
 .PHONY: verify
-verify: ## run the contracts against TARGET (default: an in-process sandbox), JUnit to stdout with FORMAT=junit
-	$(GO) run ./cmd/notifysim verify $(if $(TARGET),--target $(TARGET)) $(if $(FORMAT),--format $(FORMAT))
+verify: ## the contracts against TARGET (with RESET=1 to let them reset it; default in-process); FORMAT=junit, OUTPUT=file
+	@$(GO) run -ldflags "$(LDFLAGS)" ./cmd/notifysim verify $(if $(TARGET),--target '$(TARGET)') $(if $(RESET),--reset) \
+	  $(if $(FORMAT),--format '$(FORMAT)') $(if $(OUTPUT),--output '$(OUTPUT)') $(if $(TAGS),--tags '$(TAGS)') \
+	  $(if $(FEATURES),--features '$(FEATURES)')
 
 .PHONY: bench
 bench: ## run the Go benchmarks and write BENCHMARKS.md

@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -22,15 +20,27 @@ import (
 type Options struct {
 	// Target is the base URL to test. Empty: every scenario gets its own in-process simulator.
 	Target string
+	// Reset allows the run to change a notifysim Target: before each scenario its dataset is
+	// replaced by the demo dataset (which also forgets its messages, journal and clock), and its
+	// own dataset is put back at the end. Without it, a notifysim Target is refused, since the
+	// scenarios would fail on (or change) whatever it holds.
+	Reset bool
 	// Paths are feature files or folders inside FS (default: all).
 	Paths []string
 	// FS holds the features (default: the embedded features.FS).
 	FS fs.FS
+	// FilePrefix is put before feature paths in reports, so that they name files as the user
+	// finds them (default "features/" for the embedded features).
+	FilePrefix string
 	// Tags filters scenarios, e.g. "@luma && ~@slow".
 	Tags string
-	// Format is a godog formatter: pretty, progress, junit, cucumber (default progress).
+	// Format is concise (default: a dot per scenario, each failure in full, a summary line),
+	// junit, or one of godog's: pretty, progress, cucumber.
 	Format string
 	Output io.Writer
+	// Log receives what is not the report itself (the target header before a JUnit or cucumber
+	// report, errors about the options); default os.Stderr.
+	Log io.Writer
 	// Concurrency is how many scenarios run at once (default 4; forced to 1 with a Target).
 	Concurrency int
 	// Seed randomises scenario order when not 0.
@@ -38,9 +48,7 @@ type Options struct {
 	// TestingT runs each scenario as a subtest.
 	TestingT *testing.T
 
-	// targetFixtures is the Target's dataset at the start of the run, put back before each
-	// scenario.
-	targetFixtures []byte
+	target targetInfo
 }
 
 // Exit statuses of Run.
@@ -51,16 +59,32 @@ const (
 	NoScenario = 3 // the paths and tags selected no scenario: a mistyped tag must not pass CI
 )
 
+// Formats returns the report formats Run knows.
+func Formats() []string { return []string{"concise", "pretty", "progress", "junit", "cucumber"} }
+
 // Run runs the contracts and returns an exit status: Passed, Failed, BadOptions or NoScenario.
 func Run(opts Options) int {
+	status, _ := RunResults(opts)
+	return status
+}
+
+// RunResults is Run that also returns every scenario's result, ordered by file and line.
+func RunResults(opts Options) (int, []Result) {
 	if opts.FS == nil {
 		opts.FS = features.FS
+	}
+	prefix := opts.FilePrefix
+	if opts.FS == features.FS && prefix == "" {
+		prefix = "features/"
 	}
 	if len(opts.Paths) == 0 {
 		opts.Paths = []string{"."}
 	}
 	if opts.Format == "" {
-		opts.Format = "progress"
+		opts.Format = "concise"
+	}
+	if opts.Log == nil {
+		opts.Log = os.Stderr
 	}
 	if opts.Output == nil {
 		opts.Output = os.Stdout
@@ -72,21 +96,49 @@ func Run(opts Options) int {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
 	}
+	mine := opts.Format == "concise" || opts.Format == "junit"
+	// The target header goes before a text report, and beside (not into) a JUnit or JSON one.
+	header := opts.Output
+	if opts.Format == "junit" || opts.Format == "cucumber" {
+		header = opts.Log
+	}
 	if opts.Target != "" {
 		opts.Concurrency = 1
-		opts.targetFixtures = fetchFixtures(opts.Target)
+		info, err := probeTarget(opts.Target, opts.Reset)
+		if err != nil {
+			fmt.Fprintln(opts.Log, err)
+			return BadOptions, nil
+		}
+		opts.target = info
+		fmt.Fprint(header, info.describe(opts.Target))
+		if info.reset {
+			defer func() {
+				if err := putFixtures(opts.Target, "application/json", info.original); err != nil {
+					fmt.Fprintf(opts.Log, "putting the target's own dataset back: %v\n", err)
+				}
+			}()
+		}
+	}
+	var live io.Writer
+	if opts.Format == "concise" {
+		live = opts.Output
+	}
+	rep := newReport(opts.FS, prefix, live)
+	format, output := opts.Format, opts.Output
+	if mine {
+		format, output = "progress", io.Discard
 	}
 	var ran atomic.Int64
 	suite := godog.TestSuite{
 		Name: "notifysim",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
 			ran.Add(1)
-			newWorld(opts).register(sc)
+			newWorld(opts, rep).register(sc)
 		},
 		Options: &godog.Options{
-			NoColors:    !isTerminal(opts.Output),
-			Format:      opts.Format,
-			Output:      opts.Output,
+			NoColors:    !isTerminal(output),
+			Format:      format,
+			Output:      output,
 			Paths:       opts.Paths,
 			FS:          opts.FS,
 			Tags:        opts.Tags,
@@ -98,10 +150,19 @@ func Run(opts Options) int {
 	}
 	status := suite.Run()
 	if status == Passed && ran.Load() == 0 {
-		fmt.Fprintf(opts.Output, "no scenario matches paths %v and tags %q\n", opts.Paths, opts.Tags)
-		return NoScenario
+		fmt.Fprintf(opts.Log, "no scenario matches paths %v and tags %q\n", opts.Paths, opts.Tags)
+		return NoScenario, nil
 	}
-	return status
+	switch opts.Format {
+	case "concise":
+		rep.writeConcise(opts.Output)
+	case "junit":
+		if err := rep.writeJUnit(opts.Output); err != nil {
+			fmt.Fprintf(opts.Log, "writing the JUnit report: %v\n", err)
+			return Failed, rep.Results()
+		}
+	}
+	return status, rep.Results()
 }
 
 // isTerminal reports whether w is a terminal, where colour codes belong; a file or a pipe (a CI
@@ -113,18 +174,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-// fetchFixtures reads a notifysim target's dataset; nil when the target has no /_sim API.
-func fetchFixtures(target string) []byte {
-	resp, err := http.Get(strings.TrimRight(target, "/") + "/_sim/fixtures")
-	if err != nil {
-		return nil
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		return nil
-	}
-	return data
 }

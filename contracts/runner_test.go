@@ -2,14 +2,20 @@ package contracts
 
 import (
 	"bytes"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/notifysim/notifysim/simulator"
 )
 
 func TestRunRefusesASelectionWithNoScenario(t *testing.T) {
 	var out bytes.Buffer
-	if got := Run(Options{Tags: "@no-such-tag", Output: &out}); got != NoScenario {
+	if got := Run(Options{Tags: "@no-such-tag", Output: &out, Log: &out}); got != NoScenario {
 		t.Fatalf("status %d, want %d (NoScenario); output: %s", got, NoScenario, out.String())
 	}
 	if !strings.Contains(out.String(), "no scenario matches") {
@@ -32,5 +38,153 @@ func TestRunReportsInPlainTextOffATerminal(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "1 scenarios (1 passed)") {
 		t.Errorf("unexpected report: %s", out.String())
+	}
+}
+
+// outline has a plain scenario and an outline whose second row fails.
+var outline = fstest.MapFS{"x/status.feature": {Data: []byte(`Feature: health checks
+  Scenario: the sandbox is up
+    When I send a GET request to "/_sim/health"
+    Then the response status is 200
+
+  Scenario Outline: routes answer
+    When I send a GET request to "<path>"
+    Then the response status is <status>
+
+    Examples:
+      | path          | status |
+      | /_sim/health  | 200    |
+      | /_sim/nothing | 200    |
+`)}}
+
+func TestConciseReportNamesTheFailedScenarioStepAndWhy(t *testing.T) {
+	var out bytes.Buffer
+	status, results := RunResults(Options{FS: outline, Output: &out})
+	if status != Failed {
+		t.Fatalf("status %d, want %d; output:\n%s", status, Failed, out.String())
+	}
+	for _, want := range []string{
+		"--- FAILED: x/status.feature:13  routes answer [path=/_sim/nothing, status=200]",
+		"step x/status.feature:8  Then the response status is 200",
+		"status is 404, want 200",
+		"3 scenarios: 2 passed, 1 failed",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	if len(results) != 3 || results[0].Line != 2 || results[1].Line != 12 {
+		t.Errorf("results out of file order: %+v", results)
+	}
+}
+
+func TestJUnitReportIsValidXMLWithClassnamesAndRowNames(t *testing.T) {
+	var out, log bytes.Buffer
+	if got := Run(Options{FS: outline, Format: "junit", Output: &out, Log: &log}); got != Failed {
+		t.Fatalf("status %d; log: %s", got, log.String())
+	}
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name      string `xml:"name,attr"`
+				Classname string `xml:"classname,attr"`
+				Failure   *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, out.String())
+	}
+	if doc.Tests != 3 || doc.Failures != 1 || len(doc.Suites) != 1 {
+		t.Fatalf("counts: %+v", doc)
+	}
+	cases := doc.Suites[0].Cases
+	names := []string{"the sandbox is up", "routes answer [path=/_sim/health, status=200]", "routes answer [path=/_sim/nothing, status=200]"}
+	for i, c := range cases {
+		if c.Name != names[i] || c.Classname != "health checks" {
+			t.Errorf("case %d is %q (classname %q), want %q (health checks)", i, c.Name, c.Classname, names[i])
+		}
+	}
+	if f := cases[2].Failure; f == nil || !strings.HasPrefix(f.Message, "Then the response status is 200: status is 404, want 200") {
+		t.Errorf("failure message: %+v", cases[2].Failure)
+	}
+}
+
+func TestTargetNeedsResetAndGetsItsDatasetBack(t *testing.T) {
+	lumaOnly := []byte("luma:\n  tenants:\n    - {id: t1, token: tok-1, users: [{login: u1, name: U One, role: -3}]}\n")
+	sim, err := simulator.New(simulator.Options{Fixtures: lumaOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	t.Cleanup(func() { srv.Close(); sim.Close() })
+	luma := fstest.MapFS{"luma/x.feature": {Data: []byte(`Feature: demo tenant
+  Scenario: the demo token works
+    Given I set header "Authorization" to "Bearer luma-demo-token"
+    When I send a POST request to "/vsa/public/notifylumauser/message" with body:
+      """
+      {"recipients": {"contacts": ["sam.phyll"]}, "message": "hi"}
+      """
+    Then the response status is 200
+`)}}
+
+	var out, log bytes.Buffer
+	if got := Run(Options{FS: luma, Target: srv.URL, Output: &out, Log: &log}); got != BadOptions {
+		t.Fatalf("without Reset: status %d, want %d (BadOptions); out %s log %s", got, BadOptions, out.String(), log.String())
+	}
+	if !strings.Contains(log.String(), "its own dataset (luma)") || !strings.Contains(log.String(), "--reset") {
+		t.Errorf("the refusal does not say what and how: %s", log.String())
+	}
+
+	out.Reset()
+	if got := Run(Options{FS: luma, Target: srv.URL, Reset: true, Output: &out, Log: &log}); got != Passed {
+		t.Fatalf("with Reset: status %d; out %s", got, out.String())
+	}
+	if !strings.HasPrefix(out.String(), "Target "+srv.URL+": notifysim") || !strings.Contains(out.String(), "the demo dataset is loaded") {
+		t.Errorf("no header saying what the run changes: %s", out.String())
+	}
+	if n := len(sim.Messages(simulator.Filter{})); n != 0 {
+		t.Errorf("the run left %d messages behind", n)
+	}
+	resp, err := http.Get(srv.URL + "/_sim/fixtures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), "tok-1") || strings.Contains(string(body), "luma-demo-token") {
+		t.Errorf("the target's own dataset is not back: %s", body)
+	}
+}
+
+func TestOutlineRowsWithValuesOnlyInDocStringsAreToldApart(t *testing.T) {
+	fs := fstest.MapFS{"x/doc.feature": {Data: []byte(`Feature: doc strings
+  Scenario Outline: bodies
+    When I send a PUT request to "/_sim/fixtures" with content type "application/yaml" and body:
+      """
+      <fixtures>
+      """
+    Then the response status is 200
+
+    Examples:
+      | fixtures   |
+      | luma: {}   |
+      | twitter: {} |
+`)}}
+	var out bytes.Buffer
+	_, results := RunResults(Options{FS: fs, Output: &out, Concurrency: 2})
+	if len(results) != 2 {
+		t.Fatalf("results: %+v", results)
+	}
+	if r := results[1]; r.Line != 12 || r.Status != "failed" || r.Name != "bodies [fixtures=twitter: {}]" {
+		t.Errorf("the failing row is reported as %+v", r)
+	}
+	if r := results[0]; r.Line != 11 || r.Status != "passed" {
+		t.Errorf("the passing row is reported as %+v", r)
 	}
 }

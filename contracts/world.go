@@ -20,12 +20,15 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/notifysim/notifysim/simulator"
+	"github.com/notifysim/notifysim/simulator/fixtures"
 )
 
 // world is one scenario's state. A fresh one is made per scenario, so nothing is shared between
 // scenarios running at the same time.
 type world struct {
 	opts   Options
+	report *report
+	run    *scenarioRun
 	base   string
 	sim    *simulator.Simulator
 	srv    *httptest.Server
@@ -43,9 +46,10 @@ type world struct {
 	cleanups   []func()
 }
 
-func newWorld(opts Options) *world {
+func newWorld(opts Options, rep *report) *world {
 	return &world{
 		opts:      opts,
+		report:    rep,
 		client:    &http.Client{Timeout: 70 * time.Second},
 		header:    http.Header{},
 		vars:      map[string]string{},
@@ -56,6 +60,12 @@ func newWorld(opts Options) *world {
 func (w *world) register(sc *godog.ScenarioContext) {
 	sc.Before(w.before)
 	sc.After(w.after)
+	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+		if w.run != nil {
+			w.run.step(st, status, err)
+		}
+		return ctx, err
+	})
 
 	sc.Step(`^I set (?:the )?header "([^"]*)" to "([^"]*)"$`, w.setHeader)
 	sc.Step(`^I remove (?:the )?header "([^"]*)"$`, w.removeHeader)
@@ -95,14 +105,18 @@ func (w *world) register(sc *godog.ScenarioContext) {
 	registerFaultSteps(w, sc)
 }
 
-func (w *world) before(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
+func (w *world) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+	if w.report != nil {
+		w.run = w.report.start(sc)
+	}
 	if w.opts.Target != "" {
 		w.base = strings.TrimRight(w.opts.Target, "/")
-		// A shared target starts every scenario from the dataset it had when the run began (a
-		// scenario may replace it); a target that is not a notifysim (no /_sim) is tested as it is.
-		if w.opts.targetFixtures != nil {
-			if err := w.sendAdmin(http.MethodPut, "/_sim/fixtures", "application/json", w.opts.targetFixtures); err != nil {
-				return ctx, fmt.Errorf("restoring the target's fixtures: %w", err)
+		// With --reset, a notifysim target starts every scenario from the contracts' own dataset
+		// (a scenario may replace it); a target that is not a notifysim (no /_sim) is tested as it
+		// is.
+		if w.opts.target.reset {
+			if err := w.sendAdmin(http.MethodPut, "/_sim/fixtures", "application/yaml", fixtures.DemoYAML()); err != nil {
+				return ctx, fmt.Errorf("loading the demo dataset into the target: %w", err)
 			}
 		}
 	} else {
@@ -142,7 +156,14 @@ func (w *world) after(ctx context.Context, _ *godog.Scenario, err error) (contex
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err == nil && len(w.violations) > 0 {
-		return ctx, fmt.Errorf("the simulator answered outside its spec:\n%s", strings.Join(w.violations, "\n"))
+		err = fmt.Errorf("the simulator answered outside its spec:\n%s", strings.Join(w.violations, "\n"))
+		if w.run != nil {
+			w.report.finish(w.run, err)
+		}
+		return ctx, err
+	}
+	if w.run != nil {
+		w.report.finish(w.run, err)
 	}
 	return ctx, nil
 }

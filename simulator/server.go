@@ -171,7 +171,11 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 		}
 		ds = demo
 	}
-	if err := s.load(ds); err != nil {
+	source := opts.Fixtures // the document an error's line is looked up in
+	if saved != nil && !saved.Empty() {
+		source = nil
+	}
+	if err := s.load(ds, source); err != nil {
 		s.closeData()
 		cancel()
 		return nil, err

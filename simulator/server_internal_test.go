@@ -666,7 +666,7 @@ func TestLoadFixturesIsAtomic(t *testing.T) {
 	bad := []struct {
 		name, data, wantErr string
 	}{
-		{"second vendor has a typo", "fake: {greeting: changed}\nother: {greting: x}\n", `fixtures for other: json: unknown field "greting"`},
+		{"second vendor has a typo", "fake: {greeting: changed}\nother: {greting: x}\n", `line 2: other.greting: unknown field "greting"; known fields: greeting`},
 		{"unknown API", "fake: {greeting: changed}\nnope: {}\nzzz: {}\n", "fixtures name unknown APIs [nope zzz]"},
 		{"not a mapping", "[1, 2]", "must be a mapping"},
 		{"not YAML", "fake: [", "not valid YAML or JSON"},

@@ -21,14 +21,18 @@ func vendorsFor(env *core.Env) []core.Vendor {
 }
 
 // load swaps in a dataset atomically: every vendor parses its section first, and only when all
-// succeed are they committed and the recorded state cleared.
-func (s *Simulator) load(ds fixtures.Dataset) error {
+// succeed are they committed and the recorded state cleared. source is the document ds was
+// parsed from, so that an error can name its line (nil when there is none).
+func (s *Simulator) load(ds fixtures.Dataset, source []byte) error {
 	known := map[string]bool{}
 	var commits []func()
 	for _, v := range s.vendors {
 		known[v.Name()] = true
 		commit, err := v.Load(ds[v.Name()])
 		if err != nil {
+			if located := fixtures.Locate(err, v.Name(), source); located != err {
+				return located
+			}
 			return fmt.Errorf("fixtures for %s: %w", v.Name(), err)
 		}
 		commits = append(commits, commit)
@@ -69,7 +73,7 @@ func (s *Simulator) Reset() error {
 	s.mu.Lock()
 	ds := s.dataset
 	s.mu.Unlock()
-	if err := s.load(ds); err != nil {
+	if err := s.load(ds, nil); err != nil {
 		return err
 	}
 	s.faults.Reset()
@@ -82,7 +86,7 @@ func (s *Simulator) LoadFixtures(data []byte) error {
 	if err != nil {
 		return err
 	}
-	return s.load(ds)
+	return s.load(ds, data)
 }
 
 // control is the admin API's view of the simulator.

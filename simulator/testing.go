@@ -59,7 +59,7 @@ func (s *Simulator) URL() string {
 // when ctx ends first. It never misses a message delivered while it starts.
 func (s *Simulator) WaitForMessages(ctx context.Context, f Filter, n int) ([]Message, error) {
 	sub := s.env.Bus.Subscribe(64, func(e core.Event) bool {
-		return e.Type == core.EventMessageDelivered || e.Type == core.EventMessageStatus
+		return e.Type == core.EventMessageDelivered || e.Type == core.EventMessageStatus || e.Type == core.EventMessageSent
 	})
 	defer sub.Close()
 	for {

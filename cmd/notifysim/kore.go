@@ -51,6 +51,14 @@ the XO Platform (and notifysim) checks. Example:
 		fmt.Fprintln(stderr, "notifysim kore token:", err)
 		return 2
 	}
+	jtiGiven := false
+	fs.Visit(func(f *flag.Flag) { jtiGiven = jtiGiven || f.Name == "jti" })
+	if jtiGiven && *jti == "" {
+		// An empty --jti is what --jti "$(uuidgen)" becomes where uuidgen is missing: a token
+		// without the jti the caller meant to send would fail later, somewhere less clear.
+		fmt.Fprintf(stderr, `notifysim kore token: --jti is empty; give any unique string (--jti "$(uuidgen)" is empty where uuidgen is not installed; try --jti "$(date +%%s%%N)"), or leave --jti out`+"\n")
+		return 2
+	}
 	if *clientID == "" || *secret == "" {
 		fmt.Fprintln(stderr, "notifysim kore token: --client-id and --client-secret must not be empty")
 		return 2

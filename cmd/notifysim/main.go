@@ -3,6 +3,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,6 +20,9 @@ Usage:
   notifysim serve   [flags]   run the sandbox (default 127.0.0.1:4545, demo dataset)
   notifysim tui     [flags]   watch every inbox of a running sandbox, live (--server URL)
   notifysim verify  [flags]   run the Gherkin contracts against the sandbox or a base URL
+  notifysim wait    [flags]   wait for messages in a running sandbox, print them as JSON lines
+  notifysim messages [flags]  list a running sandbox's messages (table or --json)
+  notifysim reset   [flags]   put a running sandbox back to its loaded dataset
   notifysim kore token [flags] mint a Kore.ai JWT for the sandbox (demo app by default)
   notifysim version           print the version
   notifysim <command> --help  flags of a command
@@ -42,15 +47,37 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return verify(args[1:], stdout, stderr)
 	case "tui":
 		return tuiCommand(args[1:], stderr)
+	case "wait":
+		return wait(args[1:], stdout, stderr)
+	case "messages":
+		return messages(args[1:], stdout, stderr)
+	case "reset":
+		return reset(args[1:], stdout, stderr)
 	case "kore":
 		return kore(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
-		fmt.Fprintln(stdout, "notifysim", version)
-		return 0
+		return printVersion(args[1:], stdout, stderr)
 	case "help", "--help", "-h":
+		if len(args) > 1 && args[0] == "help" {
+			// "notifysim help serve" is "notifysim serve --help".
+			return run(append(args[1:2:2], "--help"), stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
 	fmt.Fprintf(stderr, "notifysim: unknown command %q\n\n%s", args[0], usage)
 	return 2
+}
+
+func printVersion(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("version", "notifysim version - print the version", stderr)
+	if err := parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "notifysim version:", err)
+		return 2
+	}
+	fmt.Fprintln(stdout, "notifysim", version)
+	return 0
 }

@@ -6,12 +6,16 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/notifysim/notifysim/simulator"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the server's goroutines while a test reads it.
@@ -58,6 +62,7 @@ func TestRun(t *testing.T) {
 		wantStderr []string
 		quietOut   bool // nothing on stdout
 		quietErr   bool // nothing on stderr
+		notStderr  []string
 	}{
 		{name: "no arguments prints usage and fails", args: nil, wantCode: 2,
 			wantStderr: []string{"Usage:", "notifysim serve", "NOTIFYSIM_JOURNAL_CAP"}, quietOut: true},
@@ -71,7 +76,7 @@ func TestRun(t *testing.T) {
 		{name: "serve --help lists flags with their variables", args: []string{"serve", "--help"}, wantCode: 0,
 			wantStderr: []string{"--addr", "[NOTIFYSIM_ADDR]", "--log-format", "[NOTIFYSIM_LOG_FORMAT]", "(default 127.0.0.1:4545)"}},
 		{name: "serve with an unknown flag", args: []string{"serve", "--nope"}, wantCode: 2,
-			wantStderr: []string{"flag provided but not defined: -nope"}},
+			wantStderr: []string{"flag provided but not defined: --nope", "see notifysim serve --help"}},
 		{name: "serve with a bad --log-format", args: []string{"serve", "--log-format", "xml"}, wantCode: 2,
 			wantStderr: []string{`--log-format must be text or json, not "xml"`}},
 		{name: "serve with a bad --log-level", args: []string{"serve", "--log-level", "loud"}, wantCode: 2,
@@ -94,7 +99,20 @@ func TestRun(t *testing.T) {
 		{name: "kore token with a stray argument", args: []string{"kore", "token", "extra"}, wantCode: 2,
 			wantStderr: []string{`unexpected argument "extra"`}},
 		{name: "verify with an unknown format", args: []string{"verify", "--format", "xml"}, wantCode: 2,
-			wantStderr: []string{`--format "xml" is not one of pretty, progress, junit, cucumber`}},
+			wantStderr: []string{`--format "xml" is not one of concise, pretty, progress, junit, cucumber`}},
+		{name: "help serve is serve --help", args: []string{"help", "serve"}, wantCode: 0,
+			wantStderr: []string{"notifysim serve - run the sandbox", "[NOTIFYSIM_ADDR]"}},
+		{name: "version with a stray argument", args: []string{"version", "extra"}, wantCode: 2,
+			wantStderr: []string{`unexpected argument "extra"`}, quietOut: true},
+		{name: "version --help", args: []string{"version", "--help"}, wantCode: 0,
+			wantStderr: []string{"notifysim version - print the version"}, quietOut: true},
+		{name: "a bad value is reported once with its usage line", args: []string{"serve", "--journal-cap", "many"}, wantCode: 2,
+			wantStderr: []string{"invalid value \"many\" for flag --journal-cap", "  --journal-cap  [NOTIFYSIM_JOURNAL_CAP]"},
+			notStderr:  []string{"Flags (each", "-addr"}},
+		{name: "kore token with an empty --jti", args: []string{"kore", "token", "--jti", ""}, wantCode: 2,
+			wantStderr: []string{"--jti is empty", "uuidgen"}, quietOut: true},
+		{name: "verify against a notifysim without --reset is refused", args: []string{"verify", "--target", "SIM"}, wantCode: 2,
+			wantStderr: []string{"Add --reset"}},
 		{name: "verify with an unknown API", args: []string{"verify", "--apis", "luma,bogus"}, wantCode: 2,
 			wantStderr: []string{`no contracts for "bogus"`}},
 		{name: "verify with a target that is not a URL", args: []string{"verify", "--target", "127.0.0.1:4545"}, wantCode: 2,
@@ -104,10 +122,22 @@ func TestRun(t *testing.T) {
 		{name: "verify selecting no scenario", args: []string{"verify", "--tags", "@no-such-tag", "--format", "progress"}, wantCode: 3,
 			wantStderr: []string{"no scenario matches"}},
 	}
+	sim, err := simulator.New(simulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	t.Cleanup(func() { srv.Close(); sim.Close() })
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(tc.args, &stdout, &stderr)
+			args := slices.Clone(tc.args)
+			for i, a := range args {
+				if a == "SIM" { // a running sandbox
+					args[i] = srv.URL
+				}
+			}
+			code := run(args, &stdout, &stderr)
 			if code != tc.wantCode {
 				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tc.wantCode, stdout.String(), stderr.String())
 			}
@@ -119,6 +149,11 @@ func TestRun(t *testing.T) {
 			for _, w := range tc.wantStderr {
 				if !strings.Contains(stderr.String(), w) {
 					t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
+				}
+			}
+			for _, w := range tc.notStderr {
+				if strings.Contains(stderr.String(), w) {
+					t.Errorf("stderr has %q:\n%s", w, stderr.String())
 				}
 			}
 			if tc.quietOut && stdout.Len() > 0 {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/notifysim/notifysim/simulator"
 	"github.com/notifysim/notifysim/simulator/client"
+	"github.com/notifysim/notifysim/simulator/fixtures"
 	"github.com/notifysim/notifysim/tui"
 )
 
@@ -94,6 +95,12 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	start := time.Now()
 	sim, err := simulator.New(opts)
 	if err != nil {
+		var fe *fixtures.Error
+		if errors.As(err, &fe) && fe.Line > 0 {
+			// file:line: first, as compilers do, so editors and CI logs link to it.
+			fmt.Fprintf(stderr, "notifysim serve: %s:%d: %s: %s\n", *fixturesFile, fe.Line, fe.Path, fe.Msg)
+			return 1
+		}
 		fmt.Fprintln(stderr, "notifysim serve:", err)
 		return 1
 	}

@@ -5,10 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
+	iofs "io/fs"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -21,11 +22,14 @@ func verify(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("verify", `notifysim verify - run the Gherkin contracts (embedded in this binary)
 
 Without --target every scenario runs on its own in-process sandbox. With --target the scenarios
-run one at a time against that base URL; a notifysim there is reset before each scenario.`, stderr)
+run one at a time against that base URL; a notifysim there needs --reset, which loads the demo
+dataset into it before each scenario and puts its own dataset back at the end.`, stderr)
 	target := fs.String("target", "", "base URL to verify, e.g. http://127.0.0.1:4545 (default: in-process)")
 	tags := fs.String("tags", "", `scenarios to run by tag, e.g. "@luma,@kore" (or) or "@kore && ~@slow"`)
-	format := fs.String("format", "pretty", "report format: pretty, progress, junit or cucumber (JSON)")
+	reset := fs.Bool("reset", false, "allow replacing a notifysim target's dataset before each scenario (its own is put back at the end)")
+	format := fs.String("format", "concise", "report format: concise (a dot per scenario, failures in full), pretty, progress, junit or cucumber (JSON)")
 	output := fs.String("output", "", "write the report to this file instead of stdout")
+	dir := fs.String("features", "", "run the .feature files under this folder instead of the embedded contracts (your own scenarios, with the same steps)")
 	apis := fs.String("apis", "", "comma-separated feature folders to run: luma, luminous, mykaarma, kore, admin, faults (default all)")
 	concurrency := fs.Int("concurrency", 4, "scenarios run at once (in-process only)")
 	if err := parse(fs, args); err != nil {
@@ -35,7 +39,15 @@ run one at a time against that base URL; a notifysim there is reset before each 
 		fmt.Fprintln(stderr, "notifysim verify:", err)
 		return 2
 	}
-	if err := checkVerifyOptions(*format, *apis, *target); err != nil {
+	var featureFS iofs.FS = features.FS
+	if *dir != "" {
+		if info, err := os.Stat(*dir); err != nil || !info.IsDir() {
+			fmt.Fprintf(stderr, "notifysim verify: --features %s is not a folder of .feature files\n", *dir)
+			return 2
+		}
+		featureFS = os.DirFS(*dir)
+	}
+	if err := checkVerifyOptions(featureFS, *format, *apis, *target); err != nil {
 		fmt.Fprintln(stderr, "notifysim verify:", err)
 		return 2
 	}
@@ -56,7 +68,7 @@ run one at a time against that base URL; a notifysim there is reset before each 
 		}
 	}
 	status := contracts.Run(contracts.Options{
-		Target: *target, Tags: *tags, Format: *format, Output: out, Paths: paths, Concurrency: *concurrency,
+		Target: *target, Reset: *reset, Tags: *tags, Log: stderr, FS: featureFS, FilePrefix: filePrefix(*dir), Format: *format, Output: out, Paths: paths, Concurrency: *concurrency,
 	})
 	switch status {
 	case contracts.Passed:
@@ -70,19 +82,20 @@ run one at a time against that base URL; a notifysim there is reset before each 
 	return status
 }
 
-var reportFormats = []string{"pretty", "progress", "junit", "cucumber"}
-
 // checkVerifyOptions refuses what would otherwise show up as every scenario failing the same way:
 // an unknown format or API folder, or a target that is not a reachable http(s) URL.
-func checkVerifyOptions(format, apis, target string) error {
-	if !slices.Contains(reportFormats, format) {
-		return fmt.Errorf("--format %q is not one of %s", format, strings.Join(reportFormats, ", "))
+func checkVerifyOptions(featureFS iofs.FS, format, apis, target string) error {
+	if !slices.Contains(contracts.Formats(), format) {
+		return fmt.Errorf("--format %q is not one of %s", format, strings.Join(contracts.Formats(), ", "))
 	}
 	for _, a := range strings.Split(apis, ",") {
 		if a = strings.TrimSpace(a); a == "" {
 			continue
 		}
-		if info, err := fs.Stat(features.FS, a); err != nil || !info.IsDir() {
+		if info, err := iofs.Stat(featureFS, a); err != nil || !info.IsDir() {
+			if featureFS != features.FS {
+				return fmt.Errorf("--apis: no folder %q under --features", a)
+			}
 			return fmt.Errorf("--apis: no contracts for %q; there are luma, luminous, mykaarma, kore, admin and faults", a)
 		}
 	}
@@ -100,4 +113,13 @@ func checkVerifyOptions(format, apis, target string) error {
 	}
 	resp.Body.Close()
 	return nil
+}
+
+// filePrefix makes report paths name the files as the user wrote them: --features ./acceptance
+// reports acceptance/reset.feature:12.
+func filePrefix(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	return filepath.ToSlash(filepath.Clean(dir)) + "/"
 }

@@ -52,6 +52,15 @@ Feature: Controlling the sandbox through /_sim
       """
     Then the response status is 200
     And the JSON at "status" is "loaded"
+    And the JSON at "vendors" is the JSON:
+      """
+      ["luma"]
+      """
+    And the JSON at "empty" is the JSON:
+      """
+      ["luminous", "mykaarma", "kore"]
+      """
+    And the JSON at "counts.luma.tenants" is 1
     When I send a GET request to "/_sim/state/luma"
     Then the JSON at "tenants.0.id" is "initech"
     And the JSON at "tenants.0.users.0.roleName" is "Analyst"
@@ -73,7 +82,7 @@ Feature: Controlling the sandbox through /_sim
     Examples:
       | fixtures                                                                 | why                   |
       | luma: {tenants: [{id: x, token: t, users: [{login: a, role: -9}]}]}     | role -9               |
-      | luma: {tenants: [{id: x, token: t, users: [{login: a, rol: -1}]}]}      | unknown field         |
+      | luma: {tenants: [{id: x, token: t, users: [{login: a, rol: -1}]}]}      | line 1: luma.tenants[0].users[0].rol: unknown field |
       | twitter: {}                                                              | unknown APIs          |
       | luma: [unclosed                                                          | not valid YAML        |
       | luma: {tenants: [{id: one, token: t}, {id: two, token: t}]}              | already used          |

@@ -114,7 +114,20 @@ Feature: Inspecting delivered messages and inboxes through /_sim
     Then the response status is 200
     And the JSON at "body" contains "portal"
 
-  Scenario: Waiting for a message that never comes answers what there is when the wait ends
+  Scenario: Waiting for a message that never comes answers what there is when the wait ends, and says it timed out
     When I send a GET request to "/_sim/messages?recipient=ruth&wait=100ms&count=2"
     Then the response status is 200
     And the JSON at "count" is 1
+    And the JSON at "timedOut" is true
+
+  Scenario: A long-poll that gets its count has not timed out
+    When I send a GET request to "/_sim/messages?recipient=ruth&wait=5s&count=1"
+    Then the response status is 200
+    And the JSON at "timedOut" is false
+    When I send a GET request to "/_sim/messages?recipient=ruth"
+    Then the JSON at "timedOut" is false
+
+  Scenario: Waiting for the latest message that never comes says how long it waited
+    When I send a GET request to "/_sim/messages/latest?recipient=nobody&wait=100ms"
+    Then the response status is 404
+    And the JSON at "error" is "no message matches within 100ms"

@@ -12,10 +12,14 @@ Feature: Luminous delivery receipts move a message sent → delivered → read o
     Then the response status is 200
     And I remember the JSON at "submitted_message_id" as "id"
     And luminous has 1 message with status "sent"
+    When I send a GET request to "/_sim/messages/${id}"
+    Then the JSON at "deliveredAt" does not exist
     When the clock advances by "1999ms"
     Then luminous has 1 message with status "sent"
     When the clock advances by "1ms"
     Then luminous has 1 message with status "delivered"
+    When I send a GET request to "/_sim/messages/${id}"
+    Then the JSON at "deliveredAt" is "2026-03-01T10:00:02Z"
     When the clock advances by "4s"
     Then luminous has 1 message with status "delivered"
     When the clock advances by "1s"
@@ -33,9 +37,12 @@ Feature: Luminous delivery receipts move a message sent → delivered → read o
     Given I open the event stream with "?vendor=luminous"
     When I send the Luminous campaign "welcome" to "+256751351363"
     And I remember the JSON at "submitted_message_id" as "id"
-    Then within "2s" the event stream has received a "message.delivered" event containing "${id}"
+    Then within "2s" the event stream has received a "message.sent" event containing "${id}"
+    And the event stream has received no "message.delivered" event
     And the event stream has received no "message.status" event
-    When the clock advances by "10s"
+    When the clock advances by "2s"
+    Then within "2s" the event stream has received a "message.delivered" event containing "${id}"
+    When the clock advances by "5s"
     Then within "2s" the event stream has received a "message.status" event containing "read"
 
   Scenario: Receipt timings come from the project's fixtures; off means never

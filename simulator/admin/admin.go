@@ -154,13 +154,13 @@ func waitParam(r *http.Request) (time.Duration, *core.Response) {
 }
 
 // await returns the messages matching f (up to its Limit) once at least n match, or what there
-// is when wait runs out. It subscribes before the first count so a message arriving in between
-// is not missed.
-func (a *API) await(ctx context.Context, f core.Filter, n int, wait time.Duration) []core.Message {
+// is when wait runs out, and then timedOut is true. It subscribes before the first count so a
+// message arriving in between is not missed.
+func (a *API) await(ctx context.Context, f core.Filter, n int, wait time.Duration) (msgs []core.Message, timedOut bool) {
 	store := a.c.Env.Store
 	if wait > 0 && store.Count(f) < n {
 		sub := a.c.Env.Bus.Subscribe(64, func(e core.Event) bool {
-			return e.Type == core.EventMessageDelivered || e.Type == core.EventMessageStatus
+			return e.Type == core.EventMessageDelivered || e.Type == core.EventMessageStatus || e.Type == core.EventMessageSent
 		})
 		defer sub.Close()
 		timer := time.NewTimer(wait)
@@ -177,8 +177,9 @@ func (a *API) await(ctx context.Context, f core.Filter, n int, wait time.Duratio
 				break loop
 			}
 		}
+		timedOut = store.Count(f) < n
 	}
-	return store.Query(f)
+	return store.Query(f), timedOut
 }
 
 // defaultLimit bounds /_sim/messages when no limit is given, so a fan-out to a large tenant
@@ -205,8 +206,10 @@ func (a *API) listMessages(req *core.Request) core.Response {
 	// One more than the page tells whether an older page exists without counting.
 	limit := f.Limit
 	f.Limit, f.Before = limit+1, before
-	msgs := a.await(req.HTTP.Context(), f, n, wait)
-	out := map[string]any{}
+	msgs, timedOut := a.await(req.HTTP.Context(), f, n, wait)
+	// A long-poll that ran out still answers 200 with what there is; timedOut tells it apart
+	// from one that got its count.
+	out := map[string]any{"timedOut": timedOut}
 	if len(msgs) > limit {
 		msgs = msgs[:limit]
 		out["nextCursor"] = encodeCursor(msgs[limit-1].Seq)
@@ -223,8 +226,11 @@ func (a *API) latestMessage(req *core.Request) core.Response {
 	}
 	f := a.filter(req.HTTP)
 	f.Limit = 1
-	msgs := a.await(req.HTTP.Context(), f, 1, wait)
+	msgs, _ := a.await(req.HTTP.Context(), f, 1, wait)
 	if len(msgs) == 0 {
+		if wait > 0 {
+			return fail(http.StatusNotFound, "no message matches within %s", wait)
+		}
 		return fail(http.StatusNotFound, "no message matches")
 	}
 	return core.JSON(http.StatusOK, msgs[0])
@@ -356,7 +362,36 @@ func (a *API) putFixtures(req *core.Request) core.Response {
 	if err := a.c.LoadFixtures(req.Body); err != nil {
 		return fail(http.StatusBadRequest, "%v", err)
 	}
-	return core.JSON(http.StatusOK, map[string]any{"status": "loaded", "vendors": a.c.Vendors()})
+	return core.JSON(http.StatusOK, loadedReport(a.c.Dataset(), a.c.Vendors()))
+}
+
+// loadedReport says what a dataset put in place: the APIs with a section (and how many of each
+// top-level list it holds, such as luma's tenants), and the APIs left with no state, which is
+// what a dataset that omits them means.
+func loadedReport(dataset any, apis []string) map[string]any {
+	raw, _ := json.Marshal(dataset)
+	var sections map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &sections)
+	loaded, empty := []string{}, []string{}
+	counts := map[string]map[string]int{}
+	for _, api := range apis {
+		sec, ok := sections[api]
+		if !ok || string(sec) == "null" {
+			empty = append(empty, api)
+			continue
+		}
+		loaded = append(loaded, api)
+		var fields map[string]json.RawMessage
+		_ = json.Unmarshal(sec, &fields)
+		counts[api] = map[string]int{}
+		for k, v := range fields {
+			var list []json.RawMessage
+			if json.Unmarshal(v, &list) == nil {
+				counts[api][k] = len(list)
+			}
+		}
+	}
+	return map[string]any{"status": "loaded", "vendors": loaded, "empty": empty, "counts": counts}
 }
 
 func (a *API) clockState() core.Response {

@@ -18,10 +18,13 @@ import (
 const (
 	EventMessageDelivered = "message.delivered"
 	EventMessageStatus    = "message.status"
-	EventJobProgress      = "job.progress"
-	EventRequestRejected  = "request.rejected"
-	EventCallback         = "callback.attempt"
-	EventStateReset       = "state.reset"
+	// EventMessageSent: a message accepted but not yet delivered (a Luminous message before its
+	// delivery receipt); message.delivered follows when it is.
+	EventMessageSent     = "message.sent"
+	EventJobProgress     = "job.progress"
+	EventRequestRejected = "request.rejected"
+	EventCallback        = "callback.attempt"
+	EventStateReset      = "state.reset"
 )
 
 // Event types the client itself adds to the stream so a reader can show the connection state.

@@ -179,13 +179,15 @@ func (e *Env) Deliver(req *Request, msgs ...Message) []Message {
 			if m.History == nil {
 				m.History = history[:1:1]
 			}
+			m.DeliveredAt = at
 		} else {
+			// Accepted in another status (Luminous "sent"): delivered only when its receipt
+			// comes, so deliveredAt waits for that.
 			m.History = append(m.History, StatusChange{Status: m.Status, At: now})
 		}
-		m.DeliveredAt = at
 	})
 	e.Store.Add(msgs)
-	e.publish(req, msgs, EventMessageDelivered, now)
+	e.publish(req, msgs, "", now)
 	return msgs
 }
 
@@ -229,6 +231,19 @@ func (e *Env) prepare(req *Request, msgs []Message, now time.Time, set func(*Mes
 	}
 }
 
+// eventFor names the event a message in status announces when it is stored or changes.
+func eventFor(status string) string {
+	switch status {
+	case StatusDelivered:
+		return EventMessageDelivered
+	case "sent":
+		return EventMessageSent
+	}
+	return EventMessageStatus
+}
+
+// publish announces stored messages: typ for every one, or when empty the event of each one's
+// own status.
 func (e *Env) publish(req *Request, msgs []Message, typ string, now time.Time) {
 	if req != nil {
 		ids := make([]string, len(msgs))
@@ -241,12 +256,16 @@ func (e *Env) publish(req *Request, msgs []Message, typ string, now time.Time) {
 		return
 	}
 	for i := range msgs {
-		e.Bus.Publish(Event{Type: typ, Time: now, Vendor: msgs[i].Vendor, Data: msgs[i].Clone()})
+		t := typ
+		if t == "" {
+			t = eventFor(msgs[i].Status)
+		}
+		e.Bus.Publish(Event{Type: t, Time: now, Vendor: msgs[i].Vendor, Data: msgs[i].Clone()})
 	}
 }
 
 // SetStatus moves a stored message to status and publishes the change (message.delivered when it
-// becomes delivered, message.status otherwise).
+// becomes delivered, message.sent when sent, message.status otherwise).
 func (e *Env) SetStatus(id, status, reason string) (Message, bool) {
 	now := e.Clock.Now()
 	m, ok := e.Store.Update(id, func(m *Message) {
@@ -260,11 +279,7 @@ func (e *Env) SetStatus(id, status, reason string) (Message, bool) {
 	if !ok {
 		return m, false
 	}
-	typ := EventMessageStatus
-	if status == StatusDelivered {
-		typ = EventMessageDelivered
-	}
-	e.Bus.Publish(Event{Type: typ, Time: now, Vendor: m.Vendor, Data: m})
+	e.Bus.Publish(Event{Type: eventFor(status), Time: now, Vendor: m.Vendor, Data: m})
 	return m, true
 }
 

@@ -54,11 +54,11 @@ func TestEnvDeliver(t *testing.T) {
 		status      string
 		history     []string
 		createdAt   time.Time
-		deliveredAt time.Time
+		deliveredAt time.Time // zero: not delivered yet, so no deliveredAt
 	}{
 		{out[0].ID, StatusDelivered, []string{StatusDelivered}, t0, t0},
 		{"given-id", StatusDelivered, []string{StatusDelivered}, t0, t0},
-		{out[2].ID, "sent", []string{"sent"}, t0.Add(-time.Minute), t0},
+		{out[2].ID, "sent", []string{"sent"}, t0.Add(-time.Minute), time.Time{}},
 	}
 	for _, tc := range tests {
 		m, ok := e.Store.Get(tc.id)
@@ -68,7 +68,8 @@ func TestEnvDeliver(t *testing.T) {
 		if m.Status != tc.status || !reflect.DeepEqual(statuses(m.History), tc.history) {
 			t.Errorf("%s: status %q history %v, want %q %v", tc.id, m.Status, statuses(m.History), tc.status, tc.history)
 		}
-		if !m.CreatedAt.Equal(tc.createdAt) || m.DeliveredAt == nil || !m.DeliveredAt.Equal(tc.deliveredAt) {
+		delivered := m.DeliveredAt != nil && m.DeliveredAt.Equal(tc.deliveredAt) || m.DeliveredAt == nil && tc.deliveredAt.IsZero()
+		if !m.CreatedAt.Equal(tc.createdAt) || !delivered {
 			t.Errorf("%s: created %v delivered %v", tc.id, m.CreatedAt, m.DeliveredAt)
 		}
 		if m.RequestID != "req-1" {
@@ -204,5 +205,31 @@ func TestEnvSchedule(t *testing.T) {
 		if ev := recv(t, sub); ev.Type != EventMessageDelivered || !ev.Time.Equal(at) {
 			t.Errorf("delivery published %+v", ev)
 		}
+	}
+}
+
+func TestDeliverNamesTheEventByStatus(t *testing.T) {
+	tests := []struct {
+		status, wantEvent string
+		delivered         bool
+	}{
+		{"", EventMessageDelivered, true},
+		{StatusDelivered, EventMessageDelivered, true},
+		{"sent", EventMessageSent, false},
+		{StatusFailed, EventMessageStatus, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.status, func(t *testing.T) {
+			e := newTestEnv(t)
+			sub := e.Bus.Subscribe(4, nil)
+			defer sub.Close()
+			out := e.Deliver(nil, Message{Vendor: "luminous", Status: tc.status})
+			if ev := recv(t, sub); ev.Type != tc.wantEvent {
+				t.Errorf("a message stored %q is announced as %q, want %q", tc.status, ev.Type, tc.wantEvent)
+			}
+			if (out[0].DeliveredAt != nil) != tc.delivered {
+				t.Errorf("status %q: deliveredAt %v", tc.status, out[0].DeliveredAt)
+			}
+		})
 	}
 }

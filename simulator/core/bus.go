@@ -10,10 +10,13 @@ import (
 const (
 	EventMessageDelivered = "message.delivered"
 	EventMessageStatus    = "message.status"
-	EventJobProgress      = "job.progress"
-	EventRequestRejected  = "request.rejected"
-	EventCallback         = "callback.attempt"
-	EventStateReset       = "state.reset"
+	// EventMessageSent announces a message accepted but not yet delivered (Luminous "sent",
+	// before its delivery receipt).
+	EventMessageSent     = "message.sent"
+	EventJobProgress     = "job.progress"
+	EventRequestRejected = "request.rejected"
+	EventCallback        = "callback.attempt"
+	EventStateReset      = "state.reset"
 )
 
 // Event is one thing that happened in the simulator.
