@@ -19,6 +19,7 @@ import (
 	"github.com/notifysim/notifysim/simulator/fault"
 	"github.com/notifysim/notifysim/simulator/fixtures"
 	"github.com/notifysim/notifysim/simulator/flow"
+	"github.com/notifysim/notifysim/simulator/guard"
 )
 
 // DefaultMaxBodyBytes is the largest request body a vendor route accepts (1 MiB).
@@ -49,6 +50,9 @@ type Options struct {
 	// Faults is a file of fault rules (YAML or JSON: a list, or {faults: [...]}) in force from
 	// the start; a reset keeps them.
 	Faults []byte
+	// AdminToken, when set, is the Bearer token every /_sim request must carry. Without it,
+	// /_sim answers loopback hosts only and refuses cross-site state changes.
+	AdminToken string
 }
 
 // Simulator serves the simulated vendor APIs and the admin API.
@@ -61,6 +65,7 @@ type Simulator struct {
 	specs   map[string]*openapi3.T
 	flow    *flow.Pipeline
 	faults  *fault.Set
+	guard   *guard.Guard
 	started time.Time
 
 	mu      sync.Mutex
@@ -112,6 +117,7 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 		byName:  map[string]core.Vendor{},
 		specs:   map[string]*openapi3.T{},
 		started: time.Now(),
+		guard:   guard.New(opts.AdminToken),
 		ctx:     ctx,
 		cancel:  cancel,
 	}
@@ -204,7 +210,12 @@ func (s *Simulator) mount(spec func(name string) (*openapi3.T, error)) error {
 }
 
 // ServeHTTP serves every vendor route and the admin API.
-func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.flow.ServeHTTP(w, r) }
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.refuseAdmin(w, r) {
+		return
+	}
+	s.flow.ServeHTTP(w, r)
+}
 
 // Close stops background work: callbacks in flight, open event streams and long-polls, hung and
 // delayed requests, and the clock's pending timers (a scheduled delivery would otherwise still
