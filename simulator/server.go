@@ -53,6 +53,9 @@ type Options struct {
 	// AdminToken, when set, is the Bearer token every /_sim request must carry. Without it,
 	// /_sim answers loopback hosts only and refuses cross-site state changes.
 	AdminToken string
+	// EventWriteTimeout is how long a write to a /_sim/events stream may stay blocked on a client
+	// that stopped reading before the stream is dropped (default 10s).
+	EventWriteTimeout time.Duration
 }
 
 // Simulator serves the simulated vendor APIs and the admin API.
@@ -222,6 +225,7 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // run on the wall clock).
 func (s *Simulator) Close() {
 	s.cancel()
+	s.env.Bus.Close()
 	s.env.Callbacks.Close()
 	s.env.Clock.Reset(time.Time{})
 }

@@ -225,9 +225,7 @@ func (e *Env) publish(req *Request, msgs []Message, typ string, now time.Time) {
 		}
 		req.Created(ids...)
 	}
-	if e.Bus.Subscribers() == 0 {
-		return
-	}
+	// Published even with nobody subscribed: the history serves clients that resume later.
 	for i := range msgs {
 		e.Bus.Publish(Event{Type: typ, Time: now, Vendor: msgs[i].Vendor, Data: msgs[i].Clone()})
 	}
