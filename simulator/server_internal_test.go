@@ -739,7 +739,7 @@ func TestReset(t *testing.T) {
 		if e.Type != core.EventStateReset {
 			t.Errorf("event %+v", e)
 		}
-	default:
+	case <-time.After(5 * time.Second): // events reach C on their own goroutine; this only bounds a hang
 		t.Error("Reset published no state.reset event")
 	}
 	// The dropped schedule never delivers.
