@@ -22,6 +22,9 @@ import (
 type Options struct {
 	// Target is the base URL to test. Empty: every scenario gets its own in-process simulator.
 	Target string
+	// AdminToken is sent as a Bearer token on every /_sim request, for a target started with
+	// --admin-token.
+	AdminToken string
 	// Paths are feature files or folders inside FS (default: all).
 	Paths []string
 	// FS holds the features (default: the embedded features.FS).
@@ -74,7 +77,7 @@ func Run(opts Options) int {
 	}
 	if opts.Target != "" {
 		opts.Concurrency = 1
-		opts.targetFixtures = fetchFixtures(opts.Target)
+		opts.targetFixtures = fetchFixtures(opts.Target, opts.AdminToken)
 	}
 	var ran atomic.Int64
 	suite := godog.TestSuite{
@@ -116,8 +119,13 @@ func isTerminal(w io.Writer) bool {
 }
 
 // fetchFixtures reads a notifysim target's dataset; nil when the target has no /_sim API.
-func fetchFixtures(target string) []byte {
-	resp, err := http.Get(strings.TrimRight(target, "/") + "/_sim/fixtures")
+func fetchFixtures(target, token string) []byte {
+	req, err := http.NewRequest(http.MethodGet, strings.TrimRight(target, "/")+"/_sim/fixtures", nil)
+	if err != nil {
+		return nil
+	}
+	bearer(req, token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil
 	}
@@ -127,4 +135,11 @@ func fetchFixtures(target string) []byte {
 		return nil
 	}
 	return data
+}
+
+// bearer adds the admin token to a /_sim request, when there is one.
+func bearer(req *http.Request, token string) {
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 }

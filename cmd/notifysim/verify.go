@@ -28,6 +28,7 @@ run one at a time against that base URL; a notifysim there is reset before each 
 	output := fs.String("output", "", "write the report to this file instead of stdout")
 	apis := fs.String("apis", "", "comma-separated feature folders to run: luma, luminous, mykaarma, kore, admin, faults (default all)")
 	concurrency := fs.Int("concurrency", 4, "scenarios run at once (in-process only)")
+	adminToken := fs.String("admin-token", "", "Bearer token for the target's /_sim API, when it was started with --admin-token")
 	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -57,6 +58,7 @@ run one at a time against that base URL; a notifysim there is reset before each 
 	}
 	status := contracts.Run(contracts.Options{
 		Target: *target, Tags: *tags, Format: *format, Output: out, Paths: paths, Concurrency: *concurrency,
+		AdminToken: *adminToken,
 	})
 	switch status {
 	case contracts.Passed:
