@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 
@@ -18,7 +19,11 @@ func (s *Simulator) refuseAdmin(w http.ResponseWriter, r *http.Request) bool {
 	if ref == nil {
 		return false
 	}
-	data, _ := json.Marshal(map[string]string{"error": ref.Reason})
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // the reasons say "Bearer <token>"
+	_ = enc.Encode(map[string]string{"error": ref.Reason})
+	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Request-Id", s.env.IDs.UUID())
