@@ -225,9 +225,17 @@ func (e *Env) publish(req *Request, msgs []Message, typ string, now time.Time) {
 		}
 		req.Created(ids...)
 	}
-	// Published even with nobody subscribed: the history serves clients that resume later.
+	// Published even with nobody subscribed: the history serves clients that resume later. With
+	// nobody listening the event holds a plain copy rather than a deep one: Data and Payload are
+	// never changed after delivery (see Deliver), a status change appends past the copy's
+	// History, and a fan-out to 100,000 users must not pay four allocations more per message.
+	deep := e.Bus.Subscribers() > 0
 	for i := range msgs {
-		e.Bus.Publish(Event{Type: typ, Time: now, Vendor: msgs[i].Vendor, Data: msgs[i].Clone()})
+		m := msgs[i]
+		if deep {
+			m = m.Clone()
+		}
+		e.Bus.Publish(Event{Type: typ, Time: now, Vendor: m.Vendor, Data: m})
 	}
 }
 
