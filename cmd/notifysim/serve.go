@@ -43,6 +43,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	readTimeout := fs.Duration("read-timeout", 30*time.Second, "how long a client may take to send a whole request, body included")
 	writeTimeout := fs.Duration("write-timeout", 90*time.Second, "how long a response may take to write, counted from the end of the request (longer than the 60s a wait= long-poll may last; event streams set their own per write)")
 	idleTimeout := fs.Duration("idle-timeout", 2*time.Minute, "how long a keep-alive connection may sit idle")
+	drain := fs.Duration("shutdown-timeout", 500*time.Millisecond, "how long requests in flight get to finish after SIGTERM before their connections are cut")
 	maxConns := fs.Int("max-conns", 1024, "most connections open at once; more wait until one closes (0 = no limit)")
 	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -62,7 +63,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	for _, t := range []struct {
 		name string
 		d    time.Duration
-	}{{"read-timeout", *readTimeout}, {"write-timeout", *writeTimeout}, {"idle-timeout", *idleTimeout}} {
+	}{{"read-timeout", *readTimeout}, {"write-timeout", *writeTimeout}, {"idle-timeout", *idleTimeout}, {"shutdown-timeout", *drain}} {
 		if t.d <= 0 {
 			fmt.Fprintf(stderr, "notifysim serve: --%s must be a positive duration such as 30s, not %s\n", t.name, t.d)
 			return 2
@@ -154,19 +155,15 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	// Streams and long-polls end first, so draining waits only for vendor requests in flight;
 	// whatever is still busy after the drain period (a client that stopped reading) is cut.
 	sim.Close()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), drainPeriod)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		logger.Warn("closing connections still busy after the drain period", "drain", drainPeriod, "error", err)
+		logger.Warn("closing connections still busy after the drain period", "drain", *drain, "error", err)
 		_ = srv.Close()
 	}
 	logger.Info("stopped", "shutdown_ms", float64(time.Since(stopping).Microseconds())/1000)
 	return 0
 }
-
-// drainPeriod is how long requests in flight get to finish after SIGTERM; with the time to stop
-// everything else, serve exits within a second.
-const drainPeriod = 500 * time.Millisecond
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	var lvl slog.Level

@@ -28,6 +28,7 @@ func TestServeRefusesToExposeAdminWithoutToken(t *testing.T) {
 		{name: "an empty token counts as none", args: []string{"--addr", "0.0.0.0:4545"}, env: map[string]string{"NOTIFYSIM_ADMIN_TOKEN": ""}, wantCode: 2, wantStderr: "--admin-token"},
 		{name: "a bad read timeout", args: []string{"--read-timeout", "0s"}, wantCode: 2, wantStderr: "--read-timeout must be a positive duration"},
 		{name: "a negative idle timeout", args: []string{"--idle-timeout", "-1s"}, wantCode: 2, wantStderr: "--idle-timeout"},
+		{name: "a zero shutdown timeout", args: []string{"--shutdown-timeout", "0s"}, wantCode: 2, wantStderr: "--shutdown-timeout"},
 		{name: "a negative connection cap", args: []string{"--max-conns", "-1"}, wantCode: 2, wantStderr: "--max-conns"},
 	}
 	for _, tc := range tests {
@@ -210,5 +211,40 @@ func TestLimitConns(t *testing.T) {
 	l.Close()
 	if _, ok := <-accepted; ok {
 		t.Error("Accept returned a connection after Close")
+	}
+}
+
+// A request in flight when the shutdown starts is answered, not cut.
+func TestServeDrainsRequestsInFlight(t *testing.T) {
+	clearEnv(t)
+	var stderr syncBuffer
+	url, stop := startServe(t, []string{"--addr", "127.0.0.1:0", "--shutdown-timeout", "30s"}, io.Discard, &stderr)
+	c, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	body := `{"recipients": {"contacts": "ruth"}, "message": "in flight"}`
+	fmt.Fprintf(c, "POST /vsa/public/notifylumauser/message HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer luma-demo-token\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:10])
+	code := make(chan int, 1)
+	go func() { code <- stop() }()
+	deadline := time.Now().Add(30 * time.Second) // a hang guard only
+	for !strings.Contains(stderr.String(), "shutting down") {
+		if time.Now().After(deadline) {
+			t.Fatal("serve never logged that it is shutting down")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	fmt.Fprint(c, body[10:])
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("the request in flight was cut: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("status %d, want 200", resp.StatusCode)
+	}
+	if got := <-code; got != 0 {
+		t.Errorf("exit code %d", got)
 	}
 }
