@@ -25,6 +25,9 @@ type Options struct {
 	// own dataset is put back at the end. Without it, a notifysim Target is refused, since the
 	// scenarios would fail on (or change) whatever it holds.
 	Reset bool
+	// AdminToken is sent as a Bearer token on every /_sim request, for a target started with
+	// --admin-token.
+	AdminToken string
 	// Paths are feature files or folders inside FS (default: all).
 	Paths []string
 	// FS holds the features (default: the embedded features.FS).
@@ -104,7 +107,7 @@ func RunResults(opts Options) (int, []Result) {
 	}
 	if opts.Target != "" {
 		opts.Concurrency = 1
-		info, err := probeTarget(opts.Target, opts.Reset)
+		info, err := probeTarget(opts.Target, opts.Reset, opts.AdminToken)
 		if err != nil {
 			fmt.Fprintln(opts.Log, err)
 			return BadOptions, nil
@@ -113,7 +116,7 @@ func RunResults(opts Options) (int, []Result) {
 		fmt.Fprint(header, info.describe(opts.Target))
 		if info.reset {
 			defer func() {
-				if err := putFixtures(opts.Target, "application/json", info.original); err != nil {
+				if err := putFixtures(opts.Target, opts.AdminToken, "application/json", info.original); err != nil {
 					fmt.Fprintf(opts.Log, "putting the target's own dataset back: %v\n", err)
 				}
 			}()

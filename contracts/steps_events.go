@@ -40,6 +40,7 @@ func (s *eventStream) read(w *world, query string) error {
 	if err != nil {
 		return err
 	}
+	bearer(req, w.adminToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return err

@@ -29,10 +29,18 @@ func targetClient() *http.Client { return &http.Client{Timeout: 10 * time.Second
 
 // probeTarget finds out whether target is a notifysim and, if it is, refuses to change it
 // unless reset allows it.
-func probeTarget(target string, reset bool) (targetInfo, error) {
+func probeTarget(target string, reset bool, token string) (targetInfo, error) {
 	base := strings.TrimRight(target, "/")
 	var info targetInfo
-	resp, err := targetClient().Get(base + "/_sim/health")
+	get := func(path string) (*http.Response, error) {
+		req, err := http.NewRequest(http.MethodGet, base+path, nil)
+		if err != nil {
+			return nil, err
+		}
+		bearer(req, token)
+		return targetClient().Do(req)
+	}
+	resp, err := get("/_sim/health")
 	if err != nil {
 		return info, fmt.Errorf("--target %s does not answer: %v", target, err)
 	}
@@ -46,7 +54,7 @@ func probeTarget(target string, reset bool) (targetInfo, error) {
 		return info, nil // not a notifysim: its vendor routes are tested as they are
 	}
 	info.notifysim, info.version = true, health.Version
-	resp, err = targetClient().Get(base + "/_sim/fixtures")
+	resp, err = get("/_sim/fixtures")
 	if err != nil {
 		return info, fmt.Errorf("--target %s: reading its dataset: %v", target, err)
 	}
@@ -97,12 +105,13 @@ func (t targetInfo) describe(target string) string {
 }
 
 // putFixtures replaces a target's dataset.
-func putFixtures(target, contentType string, data []byte) error {
+func putFixtures(target, token, contentType string, data []byte) error {
 	req, err := http.NewRequest(http.MethodPut, strings.TrimRight(target, "/")+"/_sim/fixtures", bytes.NewReader(data))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", contentType)
+	bearer(req, token)
 	resp, err := targetClient().Do(req)
 	if err != nil {
 		return err
@@ -113,4 +122,11 @@ func putFixtures(target, contentType string, data []byte) error {
 		return fmt.Errorf("PUT /_sim/fixtures answered %d: %s", resp.StatusCode, body)
 	}
 	return nil
+}
+
+// bearer adds the admin token to a /_sim request, when there is one.
+func bearer(req *http.Request, token string) {
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 }

@@ -35,10 +35,12 @@ type world struct {
 	client *http.Client
 
 	header http.Header // headers for the next requests
-	status int
-	respH  http.Header
-	body   []byte
-	vars   map[string]string
+	// adminToken goes with every request the steps make to /_sim on their own.
+	adminToken string
+	status     int
+	respH      http.Header
+	body       []byte
+	vars       map[string]string
 
 	mu         sync.Mutex
 	violations []string
@@ -48,12 +50,13 @@ type world struct {
 
 func newWorld(opts Options, rep *report) *world {
 	return &world{
-		opts:      opts,
-		report:    rep,
-		client:    &http.Client{Timeout: 70 * time.Second},
-		header:    http.Header{},
-		vars:      map[string]string{},
-		listeners: map[string]*listener{},
+		opts:       opts,
+		report:     rep,
+		adminToken: opts.AdminToken,
+		client:     &http.Client{Timeout: 70 * time.Second},
+		header:     http.Header{},
+		vars:       map[string]string{},
+		listeners:  map[string]*listener{},
 	}
 }
 
@@ -103,6 +106,7 @@ func (w *world) register(sc *godog.ScenarioContext) {
 	registerMyKaarmaSteps(w, sc)
 	registerKoreSteps(w, sc)
 	registerFaultSteps(w, sc)
+	registerGuardSteps(w, sc)
 }
 
 func (w *world) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
@@ -119,24 +123,35 @@ func (w *world) before(ctx context.Context, sc *godog.Scenario) (context.Context
 				return ctx, fmt.Errorf("loading the demo dataset into the target: %w", err)
 			}
 		}
-	} else {
-		sim, err := simulator.New(simulator.Options{
-			Strict: true,
-			OnSpecViolation: func(err error) {
-				w.mu.Lock()
-				w.violations = append(w.violations, err.Error())
-				w.mu.Unlock()
-			},
-		})
-		if err != nil {
-			return ctx, err
-		}
-		w.sim = sim
-		w.srv = httptest.NewServer(sim)
-		w.base = w.srv.URL
+	} else if err := w.startSim(simulator.Options{}); err != nil {
+		return ctx, err
 	}
 	w.vars["base"] = w.base
 	return ctx, nil
+}
+
+// startSim starts the scenario's in-process simulator (strict, violations collected), replacing
+// one already running.
+func (w *world) startSim(opts simulator.Options) error {
+	opts.Strict = true
+	opts.OnSpecViolation = func(err error) {
+		w.mu.Lock()
+		w.violations = append(w.violations, err.Error())
+		w.mu.Unlock()
+	}
+	sim, err := simulator.New(opts)
+	if err != nil {
+		return err
+	}
+	if w.srv != nil {
+		w.sim.Close()
+		w.srv.Close()
+	}
+	w.sim = sim
+	w.srv = httptest.NewServer(sim)
+	w.base = w.srv.URL
+	w.vars["base"] = w.base
+	return nil
 }
 
 func (w *world) after(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
@@ -205,6 +220,9 @@ func (w *world) do(method, path, contentType string, body []byte) error {
 	}
 	for k, v := range w.header {
 		req.Header[k] = v
+	}
+	if h := req.Header.Get("Host"); h != "" {
+		req.Host = h // the client sends req.Host, never a Host header of its own
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -511,7 +529,12 @@ func (w *world) remember(path, name string) error {
 
 // getJSON fetches a URL (relative to the base) without touching the current response.
 func (w *world) getJSON(path string) (gjson.Result, error) {
-	resp, err := w.client.Get(w.base + w.expand(path))
+	req, err := http.NewRequest(http.MethodGet, w.base+w.expand(path), nil)
+	if err != nil {
+		return gjson.Result{}, err
+	}
+	bearer(req, w.adminToken)
+	resp, err := w.client.Do(req)
 	if err != nil {
 		return gjson.Result{}, err
 	}
@@ -535,6 +558,7 @@ func (w *world) sendAdmin(method, path, contentType string, body []byte) error {
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	bearer(req, w.adminToken)
 	resp, err := w.client.Do(req)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/notifysim/notifysim/simulator"
 )
@@ -66,6 +67,10 @@ func FuzzLumaNotify(f *testing.F) {
 		}
 		if rec.Code >= 400 && len(env.Errors) == 0 {
 			t.Fatalf("a %d names no error: %s", rec.Code, rec.Body)
+		}
+		// Whatever is stored is echoed by /_sim: it must be UTF-8 a strict parser can read.
+		if rec.Code == http.StatusOK && !utf8.Valid(body) {
+			t.Fatalf("a body that is not UTF-8 was accepted: %q", body)
 		}
 	})
 }

@@ -65,6 +65,11 @@ func FuzzMyKaarmaNotify(f *testing.F) {
 		req := []string{"Authorization", auth, "Content-Type", contentType}
 		rec := do(sim, "POST", "/communications/department/0b1d6a4e-0000-4000-8000-000000000001/user/DEFAULT/notify", body, req...)
 		if validPathSegment(user) {
+			if rec.Code >= 500 {
+				t.Fatalf("status %d for body %q: %s", rec.Code, body, rec.Body)
+			}
+			// The checks below are about the request to the fuzzed user alone.
+			before, callbacks = sim.Env().Store.Len(), len(sim.Env().Callbacks.List("mykaarma"))
 			rec = do(sim, "POST", path, body, req...)
 		}
 		if rec.Code >= 500 {

@@ -20,6 +20,7 @@ import (
 	"github.com/notifysim/notifysim/simulator/fault"
 	"github.com/notifysim/notifysim/simulator/fixtures"
 	"github.com/notifysim/notifysim/simulator/flow"
+	"github.com/notifysim/notifysim/simulator/guard"
 	"github.com/notifysim/notifysim/simulator/store"
 )
 
@@ -61,6 +62,12 @@ type Options struct {
 	// Faults is a file of fault rules (YAML or JSON: a list, or {faults: [...]}) in force from
 	// the start; a reset keeps them.
 	Faults []byte
+	// AdminToken, when set, is the Bearer token every /_sim request must carry. Without it,
+	// /_sim answers loopback hosts only and refuses cross-site state changes.
+	AdminToken string
+	// EventWriteTimeout is how long a write to a /_sim/events stream may stay blocked on a client
+	// that stopped reading before the stream is dropped (default 10s).
+	EventWriteTimeout time.Duration
 }
 
 // Simulator serves the simulated vendor APIs and the admin API.
@@ -73,6 +80,7 @@ type Simulator struct {
 	specs   map[string]*openapi3.T
 	flow    *flow.Pipeline
 	faults  *fault.Set
+	guard   *guard.Guard
 	started time.Time
 
 	mu      sync.Mutex
@@ -126,6 +134,7 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 		byName:  map[string]core.Vendor{},
 		specs:   map[string]*openapi3.T{},
 		started: time.Now(),
+		guard:   guard.New(opts.AdminToken),
 		ctx:     ctx,
 		cancel:  cancel,
 	}
@@ -238,13 +247,19 @@ func (s *Simulator) mount(spec func(name string) (*openapi3.T, error)) error {
 }
 
 // ServeHTTP serves every vendor route and the admin API.
-func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.flow.ServeHTTP(w, r) }
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.refuseAdmin(w, r) {
+		return
+	}
+	s.flow.ServeHTTP(w, r)
+}
 
 // Close stops background work: callbacks in flight, open event streams and long-polls, hung and
 // delayed requests, and the clock's pending timers (a scheduled delivery would otherwise still
 // run on the wall clock).
 func (s *Simulator) Close() {
 	s.cancel()
+	s.env.Bus.Close()
 	s.env.Callbacks.Close()
 	s.closeData() // before the clock reset below, which the data file must not record
 	s.env.Clock.Reset(time.Time{})

@@ -205,7 +205,7 @@ func newFakeSim(t *testing.T, opts Options, vendors ...*fakeVendor) *Simulator {
 }
 
 func send(h http.Handler, method, path, body string, headers ...string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req := httptest.NewRequest(method, "http://127.0.0.1"+path, strings.NewReader(body)) // a loopback Host, as /_sim wants
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
@@ -739,7 +739,7 @@ func TestReset(t *testing.T) {
 		if e.Type != core.EventStateReset {
 			t.Errorf("event %+v", e)
 		}
-	default:
+	case <-time.After(5 * time.Second): // events reach C on their own goroutine; this only bounds a hang
 		t.Error("Reset published no state.reset event")
 	}
 	// The dropped schedule never delivers.

@@ -129,6 +129,8 @@ func (s *Simulator) control() admin.Control {
 		Version: s.opts.Version,
 		Started: s.started,
 		Done:    s.ctx.Done(),
+
+		EventWriteTimeout: s.opts.EventWriteTimeout,
 	}
 }
 

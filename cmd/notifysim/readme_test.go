@@ -25,10 +25,15 @@ import (
 // code under test without a separate build.
 const asCLI = "NOTIFYSIM_TEST_AS_CLI"
 
+// TestMain also serves the shutdown tests, which run this binary as a real serve process
+// (NOTIFYSIM_TEST_RUN_MAIN) so it gets a real SIGTERM.
 func TestMain(m *testing.M) {
 	if os.Getenv(asCLI) == "1" {
 		main()
 		return
+	}
+	if os.Getenv("NOTIFYSIM_TEST_RUN_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }

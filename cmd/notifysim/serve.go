@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -17,6 +16,7 @@ import (
 	"github.com/notifysim/notifysim/simulator"
 	"github.com/notifysim/notifysim/simulator/client"
 	"github.com/notifysim/notifysim/simulator/fixtures"
+	"github.com/notifysim/notifysim/simulator/guard"
 	"github.com/notifysim/notifysim/tui"
 )
 
@@ -44,6 +44,12 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	withTUI := fs.Bool("tui", false, "show the terminal UI in this terminal; logs go to --log-file")
 	logFile := fs.String("log-file", defaultLogFile(), "with --tui: the file logs are appended to")
+	adminToken := fs.String("admin-token", "", "Bearer token every /_sim request must carry; required to listen on a non-loopback --addr")
+	readTimeout := fs.Duration("read-timeout", 30*time.Second, "how long a client may take to send a whole request, body included")
+	writeTimeout := fs.Duration("write-timeout", 90*time.Second, "how long a response may take to write, counted from the end of the request (longer than the 60s a wait= long-poll may last; event streams set their own per write)")
+	idleTimeout := fs.Duration("idle-timeout", 2*time.Minute, "how long a keep-alive connection may sit idle")
+	drain := fs.Duration("shutdown-timeout", 500*time.Millisecond, "how long requests in flight get to finish after SIGTERM before their connections are cut")
+	maxConns := fs.Int("max-conns", 1024, "most connections open at once; more wait until one closes (0 = no limit)")
 	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -57,6 +63,23 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	}
 	if *maxMessages < 1 {
 		fmt.Fprintf(stderr, "notifysim serve: --max-messages must be at least 1, not %d\n", *maxMessages)
+		return 2
+	}
+	if *adminToken == "" && !guard.LoopbackAddr(*addr) {
+		fmt.Fprintf(stderr, "notifysim serve: --addr %s can be reached from other machines, and /_sim would give them every token and secret of the dataset and let them reset it; set --admin-token (or NOTIFYSIM_ADMIN_TOKEN) to a secret to require it as a Bearer token, or listen on 127.0.0.1\n", *addr)
+		return 2
+	}
+	for _, t := range []struct {
+		name string
+		d    time.Duration
+	}{{"read-timeout", *readTimeout}, {"write-timeout", *writeTimeout}, {"idle-timeout", *idleTimeout}, {"shutdown-timeout", *drain}} {
+		if t.d <= 0 {
+			fmt.Fprintf(stderr, "notifysim serve: --%s must be a positive duration such as 30s, not %s\n", t.name, t.d)
+			return 2
+		}
+	}
+	if *maxConns < 0 {
+		fmt.Fprintf(stderr, "notifysim serve: --max-conns must be 0 (no limit) or more, not %d\n", *maxConns)
 		return 2
 	}
 	logOut := stderr
@@ -75,7 +98,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return 2
 	}
 	opts := simulator.Options{Strict: *strict, Seed: *seed, JournalCap: *journalCap, Logger: logger, Version: version,
-		JournalBytes: int64(journalBytes), MaxMessages: *maxMessages, DataFile: *dataFile}
+		JournalBytes: int64(journalBytes), MaxMessages: *maxMessages, DataFile: *dataFile, AdminToken: *adminToken}
 	if *fixturesFile != "" {
 		data, err := os.ReadFile(*fixturesFile)
 		if err != nil {
@@ -110,7 +133,9 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		fmt.Fprintln(stderr, "notifysim serve:", err)
 		return 1
 	}
-	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(sim, serverLimits{ReadHeader: min(10*time.Second, *readTimeout), Read: *readTimeout,
+		Write: *writeTimeout, Idle: *idleTimeout, MaxConns: *maxConns})
+	ln = limitConns(ln, *maxConns)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
@@ -122,7 +147,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	}
 	tuiDone := make(chan error, 1)
 	if *withTUI {
-		c, err := client.New(url)
+		c, err := client.New(url, client.WithToken(*adminToken))
 		if err != nil {
 			fmt.Fprintln(stderr, "notifysim serve:", err)
 			return 1
@@ -142,13 +167,17 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	sim.Close() // ends event streams so Shutdown does not wait on them
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	stopping := time.Now()
+	// Streams and long-polls end first, so draining waits only for vendor requests in flight;
+	// whatever is still busy after the drain period (a client that stopped reading) is cut.
+	sim.Close()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *drain)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		fmt.Fprintln(stderr, "notifysim serve: shutdown:", err)
-		return 1
+		logger.Warn("closing connections still busy after the drain period", "drain", *drain, "error", err)
+		_ = srv.Close()
 	}
+	logger.Info("stopped", "shutdown_ms", float64(time.Since(stopping).Microseconds())/1000)
 	return 0
 }
 

@@ -32,6 +32,7 @@ dataset into it before each scenario and puts its own dataset back at the end.`,
 	dir := fs.String("features", "", "run the .feature files under this folder instead of the embedded contracts (your own scenarios, with the same steps)")
 	apis := fs.String("apis", "", "comma-separated feature folders to run: luma, luminous, mykaarma, kore, admin, faults (default all)")
 	concurrency := fs.Int("concurrency", 4, "scenarios run at once (in-process only)")
+	adminToken := fs.String("admin-token", "", "Bearer token for the target's /_sim API, when it was started with --admin-token")
 	if err := parse(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -69,6 +70,7 @@ dataset into it before each scenario and puts its own dataset back at the end.`,
 	}
 	status := contracts.Run(contracts.Options{
 		Target: *target, Reset: *reset, Tags: *tags, Log: stderr, FS: featureFS, FilePrefix: filePrefix(*dir), Format: *format, Output: out, Paths: paths, Concurrency: *concurrency,
+		AdminToken: *adminToken,
 	})
 	switch status {
 	case contracts.Passed:

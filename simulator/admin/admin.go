@@ -37,6 +37,8 @@ type Control struct {
 	Started   time.Time
 	// Done closes when the simulator shuts down; event streams end then.
 	Done <-chan struct{}
+	// EventWriteTimeout bounds one write to an event stream (default DefaultEventWriteTimeout).
+	EventWriteTimeout time.Duration
 }
 
 // API serves openapi/admin.yaml. It is mounted beside the vendors, not as one: it has no
@@ -461,25 +463,65 @@ func (a *API) streamEvents(req *core.Request) core.Response {
 		}
 		return len(types) == 0 || types[e.Type]
 	}
+	after, resume := int64(0), false
+	if v := strings.TrimSpace(req.HTTP.Header.Get("Last-Event-ID")); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return fail(http.StatusBadRequest, "Last-Event-ID: %q is not an event id; send the id: of the last event received (a whole number)", v)
+		}
+		after, resume = n, true
+	}
+	wait := a.c.EventWriteTimeout
+	if wait <= 0 {
+		wait = DefaultEventWriteTimeout
+	}
 	return core.Response{Status: http.StatusOK, Body: core.Stream(func(w http.ResponseWriter, r *http.Request) {
-		sub := a.c.Env.Bus.Subscribe(1024, match)
+		var sub *core.Subscription
+		if resume {
+			sub = a.c.Env.Bus.SubscribeAfter(after, eventBuffer, match)
+		} else {
+			sub = a.c.Env.Bus.Subscribe(eventBuffer, match)
+		}
 		defer sub.Close()
-		serveSSE(w, r, sub)
+		serveSSE(w, r, sub, wait)
 	})}
 }
 
+// eventBuffer is how many events a stream may fall behind before it is sent a gap.
+const eventBuffer = 1024
+
+// DefaultEventWriteTimeout is how long one write to an event stream may block (a client that
+// stopped reading) before the stream is dropped.
+const DefaultEventWriteTimeout = 10 * time.Second
+
 const keepAlive = 15 * time.Second
 
-func serveSSE(w http.ResponseWriter, r *http.Request, sub *core.Subscription) {
+// serveSSE writes the subscription as Server-Sent Events until the client goes, the simulator
+// closes, or a write stays blocked for writeWait. Bus events carry their id (a reconnecting
+// EventSource sends it back as Last-Event-ID); a gap event carries none, so a client that
+// reconnects after it asks again for what the gap names.
+func serveSSE(w http.ResponseWriter, r *http.Request, sub *core.Subscription, writeWait time.Duration) {
 	rc := http.NewResponseController(w)
+	// The server's read timeout bounds reading a request; a stream reads nothing more, and the
+	// deadline passing would cancel its context.
+	_ = rc.SetReadDeadline(time.Time{})
+	write := func(format string, args ...any) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
+		if _, err := fmt.Fprintf(w, format, args...); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Connection", "keep-alive")
 	h.Set("X-Accel-Buffering", "no")
+	_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
 	w.WriteHeader(http.StatusOK)
-	_, _ = fmt.Fprint(w, ": notifysim event stream\n\n")
-	_ = rc.Flush()
+	if !write(": notifysim event stream\nretry: 1000\n\n") {
+		return
+	}
 	tick := time.NewTicker(keepAlive)
 	defer tick.Stop()
 	for {
@@ -487,7 +529,7 @@ func serveSSE(w http.ResponseWriter, r *http.Request, sub *core.Subscription) {
 		case <-r.Context().Done():
 			return
 		case <-tick.C:
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+			if !write(": keep-alive\n\n") {
 				return
 			}
 		case e, ok := <-sub.C:
@@ -498,12 +540,15 @@ func serveSSE(w http.ResponseWriter, r *http.Request, sub *core.Subscription) {
 			if err != nil {
 				continue
 			}
-			if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, data); err != nil {
+			var sent bool
+			if e.ID == 0 {
+				sent = write("event: %s\ndata: %s\n\n", e.Type, data)
+			} else {
+				sent = write("id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, data)
+			}
+			if !sent {
 				return
 			}
-		}
-		if err := rc.Flush(); err != nil {
-			return
 		}
 	}
 }

@@ -17,6 +17,9 @@ const (
 	EventRequestRejected = "request.rejected"
 	EventCallback        = "callback.attempt"
 	EventStateReset      = "state.reset"
+	// EventGap tells a subscriber which events it missed; its Data is a Gap and its ID is 0
+	// (it is not an event of the bus, so it must not move a Last-Event-ID).
+	EventGap = "gap"
 )
 
 // Event is one thing that happened in the simulator.
@@ -28,74 +31,238 @@ type Event struct {
 	Data   any       `json:"data,omitempty"`
 }
 
-// Bus fans events out to subscribers. Publishing never blocks: a subscriber whose buffer is full
-// misses the event and its Dropped count grows, so a slow SSE client can't stall delivery.
-type Bus struct {
-	mu   sync.RWMutex
-	subs map[*Subscription]struct{}
-	seq  atomic.Int64
+// Gap names the events a subscriber missed: every event with an id from First to Last that its
+// filter would have let through. Missed counts them when the bus knows (a subscriber that fell
+// behind); 0 when they had already left the history before a resume asked for them.
+type Gap struct {
+	First  int64 `json:"first"`
+	Last   int64 `json:"last"`
+	Missed int64 `json:"missed,omitempty"`
 }
 
-// Subscription receives events on C until Close.
+// DefaultHistory is how many events a bus keeps for subscribers that resume (Last-Event-ID).
+const DefaultHistory = 4096
+
+// Bus fans events out to subscribers in id order. Publishing never blocks: a subscriber whose
+// buffer is full misses events, and then receives one gap event naming them before anything
+// newer, so a slow client learns what it lost instead of losing it silently.
+type Bus struct {
+	mu      sync.Mutex
+	subs    map[*Subscription]struct{}
+	seq     int64
+	history []Event // ring of the last cap(history) events; start is the oldest
+	start   int
+	closed  bool
+}
+
+// Subscription receives events on C, in id order, until Close (or the bus closes), when C is
+// closed.
 type Subscription struct {
 	C       <-chan Event
 	c       chan Event
 	bus     *Bus
-	once    sync.Once
-	dropped atomic.Int64
 	filter  func(Event) bool
+	dropped atomic.Int64
+	once    sync.Once
+	done    chan struct{}
+	wake    chan struct{}
+
+	mu  sync.Mutex
+	q   []Event // events not yet taken from C; q[0] may be the one being handed over
+	max int
+	gap *Gap
+	at  time.Time // time of the last missed event
 }
 
 // Dropped is the number of events this subscriber missed because it was too slow.
 func (s *Subscription) Dropped() int64 { return s.dropped.Load() }
 
-// Close stops the subscription and closes C.
+// Close stops the subscription and (soon after) closes C.
 func (s *Subscription) Close() {
 	s.once.Do(func() {
 		s.bus.mu.Lock()
 		delete(s.bus.subs, s)
-		close(s.c)
 		s.bus.mu.Unlock()
+		close(s.done)
 	})
 }
 
-// NewBus returns a bus with no subscribers.
-func NewBus() *Bus { return &Bus{subs: map[*Subscription]struct{}{}} }
+// NewBus returns a bus with no subscribers that keeps the last DefaultHistory events.
+func NewBus() *Bus { return NewBusWithHistory(DefaultHistory) }
 
-// Subscribe returns a subscription with a buffer of size buf (at least 1). filter may be nil.
+// NewBusWithHistory returns a bus that keeps the last n events (at least 1) for resumes.
+func NewBusWithHistory(n int) *Bus {
+	return &Bus{subs: map[*Subscription]struct{}{}, history: make([]Event, 0, max(n, 1))}
+}
+
+// Subscribe returns a subscription with a buffer of size buf (at least 1) that receives what is
+// published from now on. filter may be nil.
 func (b *Bus) Subscribe(buf int, filter func(Event) bool) *Subscription {
-	if buf < 1 {
-		buf = 1
-	}
-	c := make(chan Event, buf)
-	s := &Subscription{C: c, c: c, bus: b, filter: filter}
 	b.mu.Lock()
-	b.subs[s] = struct{}{}
-	b.mu.Unlock()
+	defer b.mu.Unlock()
+	return b.subscribeLocked(buf, filter, nil, nil)
+}
+
+// SubscribeAfter is Subscribe for a client that already saw every event up to id after (its
+// Last-Event-ID): the kept events newer than that come first, preceded by a gap event when some
+// of them are no longer kept. An id the bus never issued (a client of an earlier run) replays the
+// whole history.
+func (b *Bus) SubscribeAfter(after int64, buf int, filter func(Event) bool) *Subscription {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if after > b.seq || after < 0 {
+		after = 0
+	}
+	var replay []Event
+	var lost *Gap
+	n := len(b.history)
+	if n > 0 {
+		if oldest := b.history[b.start].ID; oldest > after+1 {
+			lost = &Gap{First: after + 1, Last: oldest - 1}
+		}
+	} else if b.seq > after {
+		lost = &Gap{First: after + 1, Last: b.seq}
+	}
+	for i := range n {
+		e := b.history[(b.start+i)%n]
+		if e.ID > after && (filter == nil || filter(e)) {
+			replay = append(replay, e)
+		}
+	}
+	return b.subscribeLocked(buf, filter, lost, replay)
+}
+
+func (b *Bus) subscribeLocked(buf int, filter func(Event) bool, lost *Gap, replay []Event) *Subscription {
+	buf = max(buf, 1)
+	c := make(chan Event)
+	s := &Subscription{C: c, c: c, bus: b, filter: filter, done: make(chan struct{}), wake: make(chan struct{}, 1)}
+	if lost != nil {
+		s.q = append(s.q, gapEvent(*lost, time.Time{}))
+	}
+	s.q = append(s.q, replay...)
+	s.max = len(s.q) + buf
+	if b.closed {
+		close(s.done)
+	} else {
+		b.subs[s] = struct{}{}
+	}
+	go s.pump()
 	return s
 }
 
-// Publish stamps e with the next id and sends it to every subscriber that has room.
-func (b *Bus) Publish(e Event) Event {
-	e.ID = b.seq.Add(1)
-	b.mu.RLock()
-	defer b.mu.RUnlock()
+// Close ends every subscription and refuses new ones: the simulator is shutting down.
+func (b *Bus) Close() {
+	b.mu.Lock()
+	b.closed = true
+	subs := make([]*Subscription, 0, len(b.subs))
 	for s := range b.subs {
-		if s.filter != nil && !s.filter(e) {
-			continue
-		}
-		select {
-		case s.c <- e:
-		default:
-			s.dropped.Add(1)
+		subs = append(subs, s)
+	}
+	b.mu.Unlock()
+	for _, s := range subs {
+		s.Close()
+	}
+}
+
+// Publish stamps e with the next id, keeps it in the history and hands it to every subscriber.
+// The bus lock is held throughout, so ids reach every subscriber in increasing order.
+func (b *Bus) Publish(e Event) Event {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.seq++
+	e.ID = b.seq
+	if len(b.history) < cap(b.history) {
+		b.history = append(b.history, e)
+	} else {
+		b.history[b.start] = e
+		b.start = (b.start + 1) % len(b.history)
+	}
+	for s := range b.subs {
+		if s.filter == nil || s.filter(e) {
+			s.offer(e)
 		}
 	}
 	return e
 }
 
+// LastID is the id of the newest event (0 before the first).
+func (b *Bus) LastID() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.seq
+}
+
 // Subscribers is the number of open subscriptions.
 func (b *Bus) Subscribers() int {
-	b.mu.RLock()
-	defer b.mu.RUnlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	return len(b.subs)
+}
+
+// offer queues e, or records it as missed. Once something is missed, newer events wait until
+// there is room for the gap event and them both, so the gap always comes before them.
+func (s *Subscription) offer(e Event) {
+	s.mu.Lock()
+	need := 1
+	if s.gap != nil {
+		need = 2
+	}
+	if len(s.q)+need > s.max {
+		if s.gap == nil {
+			s.gap = &Gap{First: e.ID}
+		}
+		s.gap.Last, s.at = e.ID, e.Time
+		s.gap.Missed++
+		s.dropped.Add(1)
+		s.mu.Unlock()
+		return
+	}
+	if s.gap != nil {
+		s.q = append(s.q, gapEvent(*s.gap, s.at))
+		s.gap = nil
+	}
+	s.q = append(s.q, e)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func gapEvent(g Gap, at time.Time) Event {
+	return Event{Type: EventGap, Time: at, Data: g}
+}
+
+// pump hands queued events to C one at a time. An event stays in the queue (and counts against
+// the buffer) until the reader takes it, and a pending gap is handed over as soon as the reader
+// has taken everything before it, without waiting for a newer event.
+func (s *Subscription) pump() {
+	defer close(s.c)
+	for {
+		s.mu.Lock()
+		if len(s.q) == 0 && s.gap != nil {
+			s.q = append(s.q, gapEvent(*s.gap, s.at))
+			s.gap = nil
+		}
+		if len(s.q) == 0 {
+			s.mu.Unlock()
+			select {
+			case <-s.wake:
+				continue
+			case <-s.done:
+				return
+			}
+		}
+		e := s.q[0]
+		s.mu.Unlock()
+		select {
+		case s.c <- e:
+		case <-s.done:
+			return
+		}
+		s.mu.Lock()
+		s.q[0] = Event{}
+		s.q = s.q[1:]
+		s.mu.Unlock()
+	}
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -113,11 +114,14 @@ func TestBusSlowSubscriberDrops(t *testing.T) {
 	if e := recv(t, slow); e.ID != 2 {
 		t.Errorf("slow got id %d second, want 2", e.ID)
 	}
-	noEvent(t, slow)
+	// Then it is told what it missed, without waiting for a newer event.
+	if e := recv(t, slow); e.Type != EventGap || e.ID != 0 || e.Data != (Gap{First: 3, Last: 10, Missed: 8}) {
+		t.Errorf("after draining, slow got %+v, want a gap naming 3 to 10", e)
+	}
 	// Once it has room again it gets new events.
 	b.Publish(Event{Type: EventJobProgress})
 	if e := recv(t, slow); e.ID != 11 {
-		t.Errorf("after draining, slow got id %d, want 11", e.ID)
+		t.Errorf("after the gap, slow got id %d, want 11", e.ID)
 	}
 }
 
@@ -178,5 +182,150 @@ func TestBusConcurrentPublishClose(t *testing.T) {
 	<-published
 	if n := b.Subscribers(); n != 0 {
 		t.Errorf("Subscribers = %d, want 0", n)
+	}
+}
+
+// drain reads n events from s.
+func drain(t *testing.T, s *Subscription, n int) []Event {
+	t.Helper()
+	out := make([]Event, 0, n)
+	for range n {
+		out = append(out, recv(t, s))
+	}
+	return out
+}
+
+func eventIDs(events []Event) []int64 {
+	out := make([]int64, len(events))
+	for i, e := range events {
+		out[i] = e.ID
+	}
+	return out
+}
+
+func TestBusGapComesBeforeNewerEvents(t *testing.T) {
+	b := NewBus()
+	s := b.Subscribe(3, nil)
+	for range 5 {
+		b.Publish(Event{Type: EventJobProgress}) // 1..3 kept, 4 and 5 missed
+	}
+	first := drain(t, s, 1) // room for one: not enough for the gap and id 6 together
+	b.Publish(Event{Type: EventJobProgress})
+	rest := drain(t, s, 3)
+	b.Publish(Event{Type: EventJobProgress})
+	got := append(first, rest...)
+	got = append(got, drain(t, s, 1)...)
+	want := []struct {
+		id  int64
+		gap Gap
+	}{{id: 1}, {id: 2}, {id: 3}, {gap: Gap{First: 4, Last: 6, Missed: 3}}, {id: 7}}
+	for i, w := range want {
+		if got[i].ID != w.id || (w.id == 0 && got[i].Data != w.gap) {
+			t.Errorf("event %d = %+v, want id %d gap %+v", i, got[i], w.id, w.gap)
+		}
+	}
+}
+
+func TestBusOrderUnderConcurrentPublishers(t *testing.T) {
+	b := NewBus()
+	s := b.Subscribe(1, nil) // tiny: most events are missed, and every one must be accounted for
+	const publishers, each = 8, 500
+	done := make(chan struct{})
+	for range publishers {
+		go func() {
+			for range each {
+				b.Publish(Event{Type: EventJobProgress})
+			}
+			done <- struct{}{}
+		}()
+	}
+	var seen, last int64
+	finished := 0
+	for finished < publishers || seen < publishers*each {
+		select {
+		case <-done:
+			finished++
+			continue
+		case e := <-s.C:
+			switch {
+			case e.Type == EventGap:
+				g := e.Data.(Gap)
+				if g.First != last+1 || g.Last < g.First {
+					t.Fatalf("gap %+v after id %d", g, last)
+				}
+				seen += g.Last - g.First + 1
+				last = g.Last
+			case e.ID != last+1:
+				t.Fatalf("id %d after %d, with no gap between", e.ID, last)
+			default:
+				seen++
+				last = e.ID
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("stalled after id %d, %d of %d accounted for", last, seen, publishers*each)
+		}
+	}
+	if seen != publishers*each {
+		t.Errorf("accounted for %d events, want %d", seen, publishers*each)
+	}
+}
+
+func TestBusSubscribeAfter(t *testing.T) {
+	lumaOnly := func(e Event) bool { return e.Vendor == "luma" }
+	tests := []struct {
+		name   string
+		after  int64
+		filter func(Event) bool
+		want   []int64 // 0 is the gap
+		gap    Gap
+	}{
+		{name: "resume inside the history", after: 8, want: []int64{9, 10}},
+		{name: "resume at the newest", after: 10, want: nil},
+		{name: "resume just before the history", after: 6, want: []int64{7, 8, 9, 10}},
+		{name: "resume older than the history", after: 3, want: []int64{0, 7, 8, 9, 10}, gap: Gap{First: 4, Last: 6}},
+		{name: "filtered resume", after: 3, filter: lumaOnly, want: []int64{0, 7, 9}, gap: Gap{First: 4, Last: 6}},
+		{name: "id of an earlier run", after: 99, want: []int64{0, 7, 8, 9, 10}, gap: Gap{First: 1, Last: 6}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := NewBusWithHistory(4)
+			for i := range 10 {
+				v := "luma"
+				if i%2 == 1 {
+					v = "kore"
+				}
+				b.Publish(Event{Type: EventJobProgress, Vendor: v}) // history keeps 7..10
+			}
+			s := b.SubscribeAfter(tt.after, 1, tt.filter)
+			defer s.Close()
+			got := drain(t, s, len(tt.want))
+			if g := eventIDs(got); fmt.Sprint(g) != fmt.Sprint(tt.want) {
+				t.Fatalf("ids %v, want %v", g, tt.want)
+			}
+			if len(got) > 0 && got[0].Type == EventGap && got[0].Data != tt.gap {
+				t.Errorf("gap %+v, want %+v", got[0].Data, tt.gap)
+			}
+			// Live events follow the replay, even with a buffer of one.
+			e := b.Publish(Event{Type: EventJobProgress, Vendor: "luma"})
+			if next := recv(t, s); next.ID != e.ID {
+				t.Errorf("after the replay got %+v, want id %d", next, e.ID)
+			}
+		})
+	}
+}
+
+func TestBusCloseEndsSubscriptions(t *testing.T) {
+	b := NewBus()
+	s := b.Subscribe(4, nil)
+	b.Publish(Event{Type: EventStateReset})
+	b.Close()
+	for range s.C { // the queued event may or may not come first; then C closes
+	}
+	late := b.Subscribe(4, nil)
+	if _, ok := <-late.C; ok {
+		t.Error("a subscription to a closed bus got an event")
+	}
+	if n := b.Subscribers(); n != 0 {
+		t.Errorf("Subscribers = %d after Close, want 0", n)
 	}
 }

@@ -23,6 +23,9 @@ type Clock struct {
 	wall   func() time.Time
 	wake   *time.Timer
 	run    sync.Mutex // serialises timer execution
+	// busy counts work released with Go and not finished; idle is signalled when it drops to 0.
+	busy int
+	idle *sync.Cond
 }
 
 // The earliest and latest times the clock can be set or advanced to: years 1 to 9998, so a
@@ -35,7 +38,39 @@ var (
 // NewClock returns a running clock that follows wall time.
 func NewClock() *Clock {
 	now := time.Now()
-	return &Clock{wall: time.Now, now: now, anchor: now}
+	c := &Clock{wall: time.Now, now: now, anchor: now}
+	c.idle = sync.NewCond(&c.mu)
+	return c
+}
+
+// Go runs fn on a goroutine of its own, so a timer can hand slow work (a script) to it and let
+// the clock run the other timers meanwhile. On a clock moved by Advance or Set, the move waits
+// for the work it released, and for what that work schedules within the move, before it goes
+// on: stepping a frozen clock stays deterministic.
+func (c *Clock) Go(fn func()) {
+	c.mu.Lock()
+	c.busy++
+	c.mu.Unlock()
+	go func() {
+		defer func() {
+			c.mu.Lock()
+			c.busy--
+			if c.busy == 0 {
+				c.idle.Broadcast()
+			}
+			c.mu.Unlock()
+		}()
+		fn()
+	}()
+}
+
+// waitIdle blocks until no work released with Go is running.
+func (c *Clock) waitIdle() {
+	c.mu.Lock()
+	for c.busy > 0 {
+		c.idle.Wait()
+	}
+	c.mu.Unlock()
 }
 
 // Now returns the simulated time.
@@ -77,7 +112,7 @@ func (c *Clock) Resume() {
 		c.frozen = false
 	}
 	c.mu.Unlock()
-	c.runDue(c.Now())
+	c.runDue(c.Now(), false)
 }
 
 // Set moves the clock to t, forwards or backwards, and runs every timer that is then due.
@@ -87,14 +122,14 @@ func (c *Clock) Set(t time.Time) {
 		c.setLocked(t)
 	}
 	c.mu.Unlock()
-	c.runDue(t)
+	c.runDue(t, true)
 }
 
 // Advance moves the clock forward by d, running due timers on the way: each timer runs with the
 // clock at its own deadline, so a timer that schedules the next step (a job's next identity, a
 // receipt's next status) sees that step fall inside the same advance.
 func (c *Clock) Advance(d time.Duration) {
-	c.runDue(c.Now().Add(d))
+	c.runDue(c.Now().Add(d), true)
 }
 
 // Reset drops every pending timer and puts the clock back on the wall clock, or frozen at start
@@ -169,10 +204,14 @@ func (c *Clock) setLocked(t time.Time) {
 
 // runDue moves the clock to target, running each timer due by then at its own deadline. fire
 // and runDue may overlap (a wall-clock wake-up during an Advance); running is serialised so a
-// timer never runs twice and steps keep their order.
-func (c *Clock) runDue(target time.Time) {
+// timer never runs twice and steps keep their order. With settle (Advance and Set), work
+// released with Go, before or by a timer, finishes before the clock moves on.
+func (c *Clock) runDue(target time.Time, settle bool) {
 	c.run.Lock()
 	defer c.run.Unlock()
+	if settle {
+		c.waitIdle()
+	}
 	c.mu.Lock()
 	for len(c.timers) > 0 && !c.timers[0].at.After(target) {
 		t := heap.Pop(&c.timers).(*Timer)
@@ -181,6 +220,9 @@ func (c *Clock) runDue(target time.Time) {
 		}
 		c.mu.Unlock()
 		t.fn()
+		if settle {
+			c.waitIdle()
+		}
 		c.mu.Lock()
 	}
 	if target.After(c.nowLocked()) {
@@ -191,7 +233,7 @@ func (c *Clock) runDue(target time.Time) {
 }
 
 // fire is the wall-clock wake-up: it runs what is due now.
-func (c *Clock) fire() { c.runDue(c.Now()) }
+func (c *Clock) fire() { c.runDue(c.Now(), false) }
 
 // armLocked schedules a wall-clock wake-up for the earliest timer: always for one already due,
 // and for a future one only while the clock runs.

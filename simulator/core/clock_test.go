@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"reflect"
 	"sync"
 	"testing"
@@ -303,5 +304,53 @@ func TestClockSetFarFromWallTime(t *testing.T) {
 		if got := c.Now(); got.Before(want) || got.After(want.Add(time.Minute)) {
 			t.Errorf("after Freeze and Resume the clock set to %v reads %v", want, got)
 		}
+	}
+}
+
+// An Advance waits for the work a timer released with Go, and runs within the same move what that
+// work scheduled: stepping a frozen clock gives the same result as running the work inline.
+func TestClockAdvanceWaitsForReleasedWork(t *testing.T) {
+	c := NewClock()
+	c.Freeze()
+	start := c.Now()
+	var steps []time.Duration
+	var step func()
+	step = func() {
+		c.Go(func() {
+			time.Sleep(5 * time.Millisecond) // slow work, off the clock's goroutine
+			steps = append(steps, c.Now().Sub(start))
+			if len(steps) < 3 {
+				c.AfterFunc(10*time.Millisecond, step)
+			}
+		})
+	}
+	c.AfterFunc(10*time.Millisecond, step)
+	c.Advance(25 * time.Millisecond)
+	// Written by released work, read here without a lock: Advance returning orders them (the
+	// race detector checks it).
+	if want := []time.Duration{10 * time.Millisecond, 20 * time.Millisecond}; fmt.Sprint(steps) != fmt.Sprint(want) {
+		t.Fatalf("after advancing 25ms the steps ran at %v, want %v", steps, want)
+	}
+	c.Advance(5 * time.Millisecond)
+	if len(steps) != 3 || steps[2] != 30*time.Millisecond {
+		t.Fatalf("steps %v, want a third at 30ms", steps)
+	}
+	if c.Pending() != 0 {
+		t.Errorf("%d timers pending", c.Pending())
+	}
+}
+
+// On a running clock, work released with Go does not hold up the timers after it.
+func TestClockReleasedWorkDoesNotBlockTimers(t *testing.T) {
+	c := NewClock()
+	release := make(chan struct{})
+	defer close(release)
+	c.AfterFunc(0, func() { c.Go(func() { <-release }) })
+	fired := make(chan struct{})
+	c.AfterFunc(0, func() { close(fired) })
+	select {
+	case <-fired:
+	case <-time.After(30 * time.Second): // a hang guard, not a speed assertion
+		t.Fatal("a timer waited for work another timer released")
 	}
 }

@@ -66,6 +66,7 @@ type Config struct {
 type Pipeline struct {
 	cfg    Config
 	router *mux.Router
+	mounts []Mount
 }
 
 // Stages names the stages in the order every vendor request runs them.
@@ -87,7 +88,7 @@ func New(cfg Config, mounts []Mount) (*Pipeline, error) {
 	if cfg.Done == nil {
 		cfg.Done = context.Background()
 	}
-	p := &Pipeline{cfg: cfg}
+	p := &Pipeline{cfg: cfg, mounts: mounts}
 	// No path cleaning: gorilla/mux would answer "/a/./b" or "//a" with a 301, and a client that
 	// follows it turns its POST into a GET. Such paths get the JSON 404 instead.
 	r := mux.NewRouter().SkipClean(true)
@@ -308,6 +309,9 @@ func (p *Pipeline) methodNotAllowed(api API, path string, methods []string) http
 }
 
 func (p *Pipeline) notFound(w http.ResponseWriter, r *http.Request) {
+	if p.rejectHostilePath(w, r) {
+		return
+	}
 	x := &exchange{w: w, r: r, api: nobody{}, start: time.Now()}
 	p.run(x, []stage{{"request id", p.requestID}, {"not found", func(x *exchange) bool {
 		x.resp = core.JSON(http.StatusNotFound, map[string]any{

@@ -136,6 +136,12 @@ func (p *Pipeline) authenticate(x *exchange) bool {
 	if x.vendor == nil {
 		return false
 	}
+	// A path parameter that smuggles a slash or a dot segment is refused first, as the real
+	// services' routers would before any credential is looked at.
+	if rej := checkPathParams(x.req.PathParams, x.route.Operation); rej != nil {
+		x.resp = x.api.Reject(x.req, *rej)
+		return true
+	}
 	if refused := x.vendor.Authenticate(x.req.Operation, x.req); refused != nil {
 		x.resp = *refused
 		return true
@@ -146,6 +152,12 @@ func (p *Pipeline) authenticate(x *exchange) bool {
 // validate checks JSON syntax, then the request against the spec; the API renders what fails.
 func (p *Pipeline) validate(x *exchange) bool {
 	body := x.req.Body
+	if x.vendor != nil {
+		if rej := checkEncoding(x.r, body); rej != nil {
+			x.resp = x.api.Reject(x.req, *rej)
+			return true
+		}
+	}
 	if len(bytes.TrimSpace(body)) > 0 && strings.Contains(strings.ToLower(x.r.Header.Get("Content-Type")), "json") {
 		var probe any
 		if err := json.Unmarshal(body, &probe); err != nil {

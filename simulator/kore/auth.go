@@ -70,6 +70,12 @@ func (v *Vendor) verify(st *state, token string) (*app, string) {
 	// The times are checked after the signature by checkTimes, which also reads milliseconds.
 	parser := jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithoutClaimsValidation())
 	_, err := parser.ParseWithClaims(token, claims, func(t *jwt.Token) (any, error) {
+		if crit, ok := t.Header["crit"]; ok {
+			// RFC 7515 §4.1.11: a recipient that does not understand every extension crit names
+			// must reject the token, and this one understands none.
+			keyErr = fmt.Sprintf("the token's header has crit %v: it names extensions that must be understood, and none is supported", crit)
+			return nil, errors.New(keyErr)
+		}
 		id, problem := clientID(claims)
 		switch {
 		case problem != "":

@@ -3,7 +3,6 @@ package kore
 import (
 	"encoding/json"
 	"errors"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -167,8 +166,19 @@ func (j *job) summary() jobSummary {
 }
 
 // start schedules the first identity one pace after the send.
-func (v *Vendor) start(j *job) {
-	v.env.Clock.AfterFunc(j.bot.pace, func() { v.step(j) })
+func (v *Vendor) start(j *job) { v.schedule(j) }
+
+// schedule runs the job's next step one pace from now. A script job's step runs away from the
+// clock's goroutine (Clock.Go): a script may use its whole time limit, and other timers
+// (deliveries, receipts, other jobs) must not wait for it.
+func (v *Vendor) schedule(j *job) {
+	v.env.Clock.AfterFunc(j.bot.pace, func() {
+		if j.msgType == "script" {
+			v.env.Clock.Go(func() { v.step(j) })
+			return
+		}
+		v.step(j)
+	})
 }
 
 // outcome is what happened to one identity.
@@ -248,7 +258,7 @@ func (v *Vendor) step(j *job) {
 	})
 	v.env.Bus.Publish(core.Event{Type: core.EventJobProgress, Time: now, Vendor: "kore", Data: j.summary()})
 	if !done {
-		v.env.Clock.AfterFunc(j.bot.pace, func() { v.step(j) })
+		v.schedule(j)
 	}
 }
 
@@ -301,7 +311,7 @@ func (v *Vendor) resolve(j *job, identities []string) []outcome {
 	if len(scripted) == 0 {
 		return outs
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(scripted))
+	workers := min(cap(v.scriptSlots), len(scripted))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range workers {
@@ -309,7 +319,9 @@ func (v *Vendor) resolve(j *job, identities []string) []outcome {
 		go func() {
 			defer wg.Done()
 			for i := range work {
+				v.scriptSlots <- struct{}{}
 				v.runScript(j, &outs[i])
+				<-v.scriptSlots
 			}
 		}()
 	}

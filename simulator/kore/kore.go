@@ -7,6 +7,7 @@ package kore
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -141,11 +142,14 @@ type state struct {
 type Vendor struct {
 	env   *core.Env
 	state atomic.Pointer[state]
+	// scriptSlots is the CPU budget of scripts: at most this many run at once, across every job,
+	// so hostile scripts leave a core to the rest of the sandbox.
+	scriptSlots chan struct{}
 }
 
 // New returns a Kore.ai simulator with no apps or bots; Load gives it some.
 func New(env *core.Env) *Vendor {
-	v := &Vendor{env: env}
+	v := &Vendor{env: env, scriptSlots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	v.state.Store(newState())
 	return v
 }

@@ -277,6 +277,12 @@ func (v *Vendor) resolveOwner(req *core.Request, st *state, dept *department, de
 		req.Note("userUUID %q is not a known user; accepted as the vendor does, but there is no thread owner to notify", id)
 		return nil
 	}
+	// The subscriber's scope is on the path's department: a user of another department is not
+	// one this call may reach, so it is treated as unknown here.
+	if !strings.EqualFold(u.Department, deptID) {
+		req.Note("userUUID %q belongs to department %s, not to %s; accepted as an unknown user would be, with no thread owner to notify", id, u.Department, deptID)
+		return nil
+	}
 	return u
 }
 
@@ -316,6 +322,10 @@ func fanOut(req *core.Request, st *state, dept *department, owner *user, na *not
 		u, ok := st.users[strings.ToLower(strings.TrimSpace(id))]
 		if !ok {
 			req.Note("additionalNotifierNotificationDAUUIDs: %q is not a known user; skipped", id)
+			continue
+		}
+		if dept == nil || !strings.EqualFold(u.Department, dept.UUID) {
+			req.Note("additionalNotifierNotificationDAUUIDs: %q belongs to department %s, not to this one; skipped", id, u.Department)
 			continue
 		}
 		add(u, RoleAdditionalNotifier)
