@@ -39,6 +39,10 @@ verify: ## run the contracts against TARGET (default: an in-process sandbox), JU
 bench: ## run the Go benchmarks and write BENCHMARKS.md
 	./scripts/bench.sh
 
+.PHONY: bench-peers
+bench-peers: ## notifysim beside WireMock, Prism and a bare handler under wrk; writes BENCHMARKS.md (DURATION=10s)
+	./scripts/bench-peers.sh
+
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	@for pkg in $$($(GO) list ./...); do \
