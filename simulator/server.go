@@ -19,6 +19,7 @@ import (
 	"github.com/notifysim/notifysim/simulator/fault"
 	"github.com/notifysim/notifysim/simulator/fixtures"
 	"github.com/notifysim/notifysim/simulator/flow"
+	"github.com/notifysim/notifysim/simulator/metrics"
 )
 
 // DefaultMaxBodyBytes is the largest request body a vendor route accepts (1 MiB).
@@ -62,6 +63,7 @@ type Simulator struct {
 	flow    *flow.Pipeline
 	faults  *fault.Set
 	started time.Time
+	metrics *metrics.Metrics
 
 	mu      sync.Mutex
 	dataset fixtures.Dataset
@@ -115,6 +117,7 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 		ctx:     ctx,
 		cancel:  cancel,
 	}
+	s.metrics = newMetrics(s)
 	s.vendors = vendors(env)
 	for _, v := range s.vendors {
 		s.byName[v.Name()] = v
@@ -195,6 +198,7 @@ func (s *Simulator) mount(spec func(name string) (*openapi3.T, error)) error {
 	p, err := flow.New(flow.Config{
 		Env: s.env, Journal: s.journal, Faults: s.faults, MaxBodyBytes: s.opts.MaxBodyBytes,
 		Strict: s.opts.Strict, OnSpecViolation: s.opts.OnSpecViolation, Done: s.ctx, Log: s.env.Log,
+		Observe: s.metrics.Observe,
 	}, mounts)
 	if err != nil {
 		return err

@@ -28,9 +28,10 @@ type Event struct {
 // Bus fans events out to subscribers. Publishing never blocks: a subscriber whose buffer is full
 // misses the event and its Dropped count grows, so a slow SSE client can't stall delivery.
 type Bus struct {
-	mu   sync.RWMutex
-	subs map[*Subscription]struct{}
-	seq  atomic.Int64
+	mu      sync.RWMutex
+	subs    map[*Subscription]struct{}
+	seq     atomic.Int64
+	dropped atomic.Int64 // summed over every subscription, closed ones included
 }
 
 // Subscription receives events on C until Close.
@@ -85,10 +86,14 @@ func (b *Bus) Publish(e Event) Event {
 		case s.c <- e:
 		default:
 			s.dropped.Add(1)
+			b.dropped.Add(1)
 		}
 	}
 	return e
 }
+
+// Dropped is how many events subscribers have missed in all, for the events_dropped metric.
+func (b *Bus) Dropped() int64 { return b.dropped.Load() }
 
 // Subscribers is the number of open subscriptions.
 func (b *Bus) Subscribers() int {
