@@ -51,8 +51,44 @@ type inboxAgg struct {
 	key      inboxKeyIdx
 	count    int
 	unread   int
-	channels map[string]int
+	channels []channelCount // an inbox sees one or two channels: a slice beats a map per inbox
 	last     *Message
+}
+
+type channelCount struct {
+	name string
+	n    int
+}
+
+func (in *inboxAgg) addChannel(c string) {
+	for i := range in.channels {
+		if in.channels[i].name == c {
+			in.channels[i].n++
+			return
+		}
+	}
+	in.channels = append(in.channels, channelCount{c, 1})
+}
+
+func (in *inboxAgg) dropChannel(c string) {
+	for i := range in.channels {
+		if in.channels[i].name == c {
+			if in.channels[i].n--; in.channels[i].n <= 0 {
+				in.channels = append(in.channels[:i], in.channels[i+1:]...)
+			}
+			return
+		}
+	}
+}
+
+// channelNames lists the inbox's channels, sorted.
+func (in *inboxAgg) channelNames() []string {
+	out := make([]string, 0, len(in.channels))
+	for _, c := range in.channels {
+		out = append(out, c.name)
+	}
+	sort.Strings(out)
+	return out
 }
 
 type inboxKeyIdx struct{ vendor, tenant, id string }
@@ -101,14 +137,14 @@ func (ix *index) add(m *Message) {
 	k := inboxKeyIdx{m.Vendor, m.Tenant, m.Recipient.ID}
 	in := ix.inboxes[k]
 	if in == nil {
-		in = &inboxAgg{key: k, channels: map[string]int{}}
+		in = &inboxAgg{key: k}
 		ix.inboxes[k] = in
 	}
 	in.count++
 	if !m.Seen {
 		in.unread++
 	}
-	in.channels[m.Channel]++
+	in.addChannel(m.Channel)
 	in.last = m
 }
 
@@ -131,9 +167,7 @@ func (ix *index) drop(m *Message) {
 	if !m.Seen {
 		in.unread--
 	}
-	if in.channels[m.Channel]--; in.channels[m.Channel] <= 0 {
-		delete(in.channels, m.Channel)
-	}
+	in.dropChannel(m.Channel)
 }
 
 // seenChanged keeps the unread count right when an update marks m seen or unseen.

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -196,13 +195,8 @@ func (s *MemStore) Inboxes(f Filter) []Inbox {
 	out := make([]Inbox, 0, n)
 	for _, in := range rows[:n] {
 		last := in.last.Clone()
-		channels := make([]string, 0, len(in.channels))
-		for c := range in.channels {
-			channels = append(channels, c)
-		}
-		sort.Strings(channels)
 		out = append(out, Inbox{Vendor: in.key.vendor, Tenant: in.key.tenant, Recipient: in.last.Recipient,
-			Count: in.count, Unread: in.unread, Channels: channels, Last: &last})
+			Count: in.count, Unread: in.unread, Channels: in.channelNames(), Last: &last})
 	}
 	return out
 }
@@ -219,7 +213,7 @@ func (s *MemStore) inboxesByScan(f Filter) []*inboxAgg {
 		k := inboxKeyIdx{m.Vendor, m.Tenant, m.Recipient.ID}
 		in, ok := idx[k]
 		if !ok {
-			in = &inboxAgg{key: k, channels: map[string]int{}, last: m}
+			in = &inboxAgg{key: k, last: m}
 			idx[k] = in
 			order = append(order, in)
 		}
@@ -227,7 +221,7 @@ func (s *MemStore) inboxesByScan(f Filter) []*inboxAgg {
 		if !m.Seen {
 			in.unread++
 		}
-		in.channels[m.Channel]++
+		in.addChannel(m.Channel)
 		return true
 	})
 	return order
