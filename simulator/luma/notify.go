@@ -147,13 +147,18 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	}
 
 	kind, title, text, data := render(tpl, responseType, message, body.BotExternalID)
+	if body.BotExternalID == "" {
+		// The messages only read Data, so every send of this template and type can share one.
+		shared, _ := v.state.Load().data.LoadOrStore(dataKey{tpl.ID, responseType}, data)
+		data = shared.(map[string]any)
+	}
 	msgs := make([]core.Message, len(recipients))
 	logins := make([]string, len(recipients))
 	for i, u := range recipients {
 		logins[i] = u.Login
 		msgs[i] = core.Message{
 			Vendor: "luma", Tenant: t.ID, Channel: core.ChannelLumaChat, Kind: kind,
-			Recipient: core.Recipient{ID: u.Login, Name: u.Name, Role: strconv.Itoa(u.Role), RoleName: u.RoleName},
+			Recipient: core.Recipient{ID: u.Login, Name: u.Name, Role: u.roleCode, RoleName: u.RoleName},
 			Title:     title, Body: text, Data: data, Payload: req.Body,
 		}
 	}
