@@ -9,7 +9,7 @@ import (
 )
 
 // Luma shares one Data map between sends of the same template and type; a send with a
-// botExternalID must still get its own, and no send may see another's bot.
+// botExternalID or an image URL must still get its own, and no send may see another's.
 func TestLumaMessageDataIsPerSend(t *testing.T) {
 	sim := newSim(t, nil)
 	sends := []struct {
@@ -19,7 +19,9 @@ func TestLumaMessageDataIsPerSend(t *testing.T) {
 		{`{"recipients": {"contacts": ["ruth"]}, "message": "one"}`, map[string]any{"templateId": "-1", "responseType": "TEXT"}},
 		{`{"recipients": {"contacts": ["ruth"]}, "message": "two", "botExternalID": "bot-7"}`, map[string]any{"templateId": "-1", "responseType": "TEXT", "botExternalID": "bot-7"}},
 		{`{"recipients": {"contacts": ["ruth"]}, "message": "three"}`, map[string]any{"templateId": "-1", "responseType": "TEXT"}},
-		{`{"recipients": {"contacts": ["ruth"]}, "message": "https://example.com/four.png", "responseType": "IMAGE"}`, map[string]any{"templateId": "-1", "responseType": "IMAGE"}},
+		{`{"recipients": {"contacts": ["ruth"]}, "message": "https://example.com/four.png", "responseType": "IMAGE"}`, map[string]any{"templateId": "-1", "responseType": "IMAGE", "imageUrl": "https://example.com/four.png"}},
+		{`{"recipients": {"contacts": ["ruth"]}, "message": "https://example.com/five.png", "responseType": "IMAGE"}`, map[string]any{"templateId": "-1", "responseType": "IMAGE", "imageUrl": "https://example.com/five.png"}},
+		{`{"recipients": {"contacts": ["ruth"]}, "message": "six"}`, map[string]any{"templateId": "-1", "responseType": "TEXT"}},
 	}
 	for _, s := range sends {
 		if rec := do(sim, "POST", "/vsa/public/notifylumauser/message", []byte(s.body), lumaHeaders...); rec.Code != http.StatusOK {

@@ -79,7 +79,7 @@ type state struct {
 	byToken map[string]*tenant
 	tenants []*tenant
 	// data holds one Message.Data map per template and responseType, shared by every message
-	// sent without a botExternalID: a map per message was a third of a stored message's memory.
+	// sent without a botExternalID or an image URL: a map per message was a third of a stored message's memory.
 	// It lives in the state, so a new dataset starts it afresh and its size stays bounded.
 	data sync.Map // dataKey → map[string]any
 }

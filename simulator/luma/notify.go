@@ -147,8 +147,9 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	}
 
 	kind, title, text, data := render(tpl, responseType, message, body.BotExternalID)
-	if body.BotExternalID == "" {
-		// The messages only read Data, so every send of this template and type can share one.
+	if _, own := data["imageUrl"]; !own && body.BotExternalID == "" {
+		// Data then holds only the template and type, and messages only read it: every such send
+		// can share one map.
 		shared, _ := v.state.Load().data.LoadOrStore(dataKey{tpl.ID, responseType}, data)
 		data = shared.(map[string]any)
 	}
