@@ -11,6 +11,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -84,7 +85,8 @@ type result struct {
 	route, label        string
 	rps, p50, p99       float64 // p50 and p99 in ms
 	startup             time.Duration
-	rssMiB              float64
+	rssMiB, rssStart    float64
+	stored              int64 // messages notifysim held after the run (0 for the others)
 	requests, non2xx    int64
 	socketErrs, timeout int64
 	err                 error
@@ -217,12 +219,33 @@ func measure(rt route, label string, srv server, d time.Duration, threads, conns
 		return res
 	}
 	res.startup = time.Since(start)
+	res.rssStart = rss(cmd.Process.Pid)
 	if err := wrk(&res, url, rt, d, threads, conns, work); err != nil {
 		res.err = err
 		return res
 	}
 	res.rssMiB = rss(cmd.Process.Pid)
+	if strings.HasPrefix(label, "notifysim") {
+		res.stored = storedMessages("http://" + addr)
+	}
 	return res
+}
+
+// storedMessages asks a notifysim how many messages it holds (/_sim/health), so RSS can be put
+// per stored message.
+func storedMessages(base string) int64 {
+	resp, err := http.Get(base + "/_sim/health")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	var h struct {
+		Messages int64 `json:"messages"`
+	}
+	if json.NewDecoder(resp.Body).Decode(&h) != nil {
+		return 0
+	}
+	return h.Messages
 }
 
 // firstAnswer polls until the server answers rt with a 2xx, every millisecond, so start-up is
@@ -402,7 +425,7 @@ func render(results []result, d time.Duration, threads, conns int) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %.2f ms | %.2f ms | %d ms | %.0f MiB | %d |\n", r.route, r.label, kilo(r.rps), r.p50, r.p99,
 			r.startup.Milliseconds(), r.rssMiB, r.non2xx+r.socketErrs)
 	}
-	b.WriteString("\n| route | notifysim | rps / ceiling | rps / WireMock | rps / Prism | p99 / ceiling p99 |\n|---|---|---|---|---|---|\n")
+	b.WriteString("\n| route | notifysim | rps / ceiling | rps / WireMock | rps / Prism | p99 / ceiling p99 | messages stored | RSS growth per message |\n|---|---|---|---|---|---|---|---|\n")
 	for _, r := range results {
 		if r.err != nil || !strings.HasPrefix(r.label, "notifysim") {
 			continue
@@ -420,7 +443,11 @@ func render(results []result, d time.Duration, threads, conns int) string {
 			c = fmt.Sprintf("%.0f %%", 100*r.rps/ceil.rps)
 			cp99 = fmt.Sprintf("%.1f×", r.p99/ceil.p99)
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", r.route, strings.TrimPrefix(r.label, "notifysim "), c, peer("WireMock"), peer("Prism"), cp99)
+		perMsg := "—"
+		if r.stored > 0 {
+			perMsg = fmt.Sprintf("%.0f B", (r.rssMiB-r.rssStart)*(1<<20)/float64(r.stored))
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %d | %s |\n", r.route, strings.TrimPrefix(r.label, "notifysim "), c, peer("WireMock"), peer("Prism"), cp99, r.stored, perMsg)
 	}
 	return b.String()
 }
