@@ -101,6 +101,10 @@ type index struct {
 	// Since filter can stop at the first older message. A clock set back turns it off until Reset.
 	timeSorted bool
 	lastTime   time.Time
+	// last remembers each field's most recent list: a fan-out's messages share vendor, tenant,
+	// role and channel, so most adds skip the map lookup.
+	lastValue [fieldCount]string
+	lastList  [fieldCount]*posting
 }
 
 func newIndex() index {
@@ -123,10 +127,13 @@ func (ix *index) add(m *Message) {
 		if v == "" {
 			continue
 		}
-		p := ix.fields[f][v]
-		if p == nil {
-			p = &posting{}
-			ix.fields[f][v] = p
+		p := ix.lastList[f]
+		if p == nil || ix.lastValue[f] != v {
+			if p = ix.fields[f][v]; p == nil {
+				p = &posting{}
+				ix.fields[f][v] = p
+			}
+			ix.lastValue[f], ix.lastList[f] = v, p
 		}
 		p.msgs = append(p.msgs, m)
 	}
@@ -153,6 +160,9 @@ func (ix *index) drop(m *Message) {
 	for f, v := range fieldValues(m) {
 		if p := ix.fields[f][v]; p != nil && p.popFront(m) && p.head == len(p.msgs) {
 			delete(ix.fields[f], v)
+			if ix.lastList[f] == p {
+				ix.lastList[f] = nil
+			}
 		}
 	}
 	k := inboxKeyIdx{m.Vendor, m.Tenant, m.Recipient.ID}
