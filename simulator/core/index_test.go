@@ -136,6 +136,12 @@ func TestIndexesAgreeWithAScan(t *testing.T) {
 			delete(s.byID, s.msgs[0].ID)
 			s.msgs = s.msgs[1:]
 		}
+		// And add after evicting: lists emptied by the eviction must not be reused stale.
+		more := randomMessages(r, 1+r.IntN(20))
+		for i := range more {
+			more[i].ID = fmt.Sprintf("late%d-%d", round, i)
+		}
+		s.Add(more)
 		for i := 0; i < 200; i++ {
 			f := randomFilter(r)
 			if got, want := ids(s.Query(f)), refQuery(s.msgs, f); !reflect.DeepEqual(got, want) && (len(got) > 0 || len(want) > 0) {
