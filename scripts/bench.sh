@@ -26,10 +26,16 @@ go build -o .bench/peerbench ./scripts/peerbench
   echo "|---|---|---|---|"
   while IFS=$'\t' read -r name aim what; do
     [[ -z "$name" || "$name" == \#* ]] && continue
-    ns=$(awk -v n="$name" '$1 ~ "^"n"(-[0-9]+)?$" {print $3; exit}' .bench/raw.txt)
-    if [[ -z "$ns" ]]; then measured="not run"; else
-      measured=$(awk -v ns="$ns" 'BEGIN { if (ns >= 1e6) printf "%.2f ms", ns/1e6; else printf "%.1f µs", ns/1e3 }')
+    # An aim in a unit a benchmark reports (heap-B/msg) reads that metric; any other reads ns/op.
+    unit=$(awk '{print $NF}' <<<"$aim")
+    if [[ "$unit" == */* ]]; then
+      v=$(awk -v n="$name" -v u="$unit" '$1 ~ "^"n"(-[0-9]+)?$" { for (i = 2; i <= NF; i++) if ($i == u) { print $(i-1); exit } }' .bench/raw.txt)
+      measured=${v:+$v $unit}
+    else
+      ns=$(awk -v n="$name" '$1 ~ "^"n"(-[0-9]+)?$" {print $3; exit}' .bench/raw.txt)
+      measured=${ns:+$(awk -v ns="$ns" 'BEGIN { if (ns >= 1e6) printf "%.2f ms", ns/1e6; else printf "%.1f µs", ns/1e3 }')}
     fi
+    measured=${measured:-not run}
     echo "| $what | \`$name\` | $aim | $measured |"
   done < scripts/bench-aims.tsv
   echo
