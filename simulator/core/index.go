@@ -105,10 +105,11 @@ type index struct {
 	// role and channel, so most adds skip the map lookup.
 	lastValue [fieldCount]string
 	lastList  [fieldCount]*posting
+	textCap   int // TextScanCap; a test lowers it
 }
 
 func newIndex() index {
-	ix := index{inboxes: map[inboxKeyIdx]*inboxAgg{}, timeSorted: true}
+	ix := index{inboxes: map[inboxKeyIdx]*inboxAgg{}, timeSorted: true, textCap: TextScanCap}
 	for i := range ix.fields {
 		ix.fields[i] = map[string]*posting{}
 	}
@@ -290,7 +291,7 @@ func (ix *index) scan(list []*Message, f Filter, fn func(*Message) bool) {
 			return
 		}
 		if f.Text != "" {
-			if scanned++; scanned > TextScanCap {
+			if scanned++; scanned > ix.textCap {
 				return
 			}
 		}

@@ -319,3 +319,37 @@ func BenchmarkStoreMemoryPerMessage(b *testing.B) {
 		runtime.KeepAlive(s)
 	}
 }
+
+func TestTextSearchLooksAtTheNewestCandidatesOnly(t *testing.T) {
+	s := NewMemStore()
+	s.idx.textCap = 10
+	msgs := make([]Message, 30)
+	for i := range msgs {
+		msgs[i] = Message{ID: fmt.Sprint(i), Vendor: "luma", Recipient: Recipient{ID: "ruth"}, Body: "old news", CreatedAt: t0}
+		if i >= 25 {
+			msgs[i].Body = "fresh news"
+		}
+		if i%2 == 1 {
+			msgs[i].Recipient.ID = "sam"
+		}
+	}
+	s.Add(msgs)
+	tests := []struct {
+		f    Filter
+		want int
+	}{
+		{Filter{Text: "news"}, 10},                  // the newest 10 of 30
+		{Filter{Text: "old"}, 5},                    // 20..24 of the newest ten (20..29)
+		{Filter{Text: "old", Vendor: "luma"}, 5},    // the window is of candidates, as the index gives them
+		{Filter{Text: "old", Recipient: "ruth"}, 8}, // ruth's newest ten are 10, 12 … 28: eight of them old
+		{Filter{Recipient: "ruth"}, 15},             // no text: no window
+	}
+	for _, tt := range tests {
+		if got := len(s.Query(tt.f)); got != tt.want {
+			t.Errorf("Query(%+v) found %d, want %d", tt.f, got, tt.want)
+		}
+		if got := s.Count(tt.f); got != tt.want {
+			t.Errorf("Count(%+v) = %d, want %d", tt.f, got, tt.want)
+		}
+	}
+}
