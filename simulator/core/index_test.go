@@ -115,6 +115,12 @@ func randomFilter(r *rand.Rand) Filter {
 	if r.IntN(4) == 0 {
 		f.Since = t0.Add(time.Duration(r.IntN(200)) * time.Second)
 	}
+	if r.IntN(4) == 0 {
+		f.Recipients = []string{pick("ruth", "RUTH", "bob"), pick("sam.phyll", "ruth", "nobody")}
+	}
+	if r.IntN(4) == 0 {
+		f.Before = int64(1 + r.IntN(300)) // a page cursor
+	}
 	return f
 }
 
