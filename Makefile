@@ -44,6 +44,10 @@ verify: ## the contracts against TARGET (with RESET=1 to let them reset it; defa
 bench: ## run the Go benchmarks and write BENCHMARKS.md
 	./scripts/bench.sh
 
+.PHONY: bench-peers
+bench-peers: ## notifysim beside WireMock, Prism and a bare handler under wrk; writes BENCHMARKS.md (DURATION=10s)
+	./scripts/bench-peers.sh
+
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	@for pkg in $$($(GO) list ./...); do \

@@ -99,6 +99,7 @@ func (w *world) register(sc *godog.ScenarioContext) {
 	sc.Step(`^I remember the JSON at `+jp+` as "([^"]*)"$`, w.remember)
 
 	registerSimSteps(w, sc)
+	registerMetricSteps(w, sc)
 	registerEventSteps(w, sc)
 	registerCallbackSteps(w, sc)
 	registerLumaSteps(w, sc)

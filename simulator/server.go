@@ -21,6 +21,7 @@ import (
 	"github.com/notifysim/notifysim/simulator/fixtures"
 	"github.com/notifysim/notifysim/simulator/flow"
 	"github.com/notifysim/notifysim/simulator/guard"
+	"github.com/notifysim/notifysim/simulator/metrics"
 	"github.com/notifysim/notifysim/simulator/store"
 )
 
@@ -82,6 +83,7 @@ type Simulator struct {
 	faults  *fault.Set
 	guard   *guard.Guard
 	started time.Time
+	metrics *metrics.Metrics
 
 	mu      sync.Mutex
 	dataset fixtures.Dataset
@@ -138,6 +140,7 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 		ctx:     ctx,
 		cancel:  cancel,
 	}
+	s.metrics = newMetrics(s)
 	s.vendors = vendors(env)
 	for _, v := range s.vendors {
 		s.byName[v.Name()] = v
@@ -238,6 +241,7 @@ func (s *Simulator) mount(spec func(name string) (*openapi3.T, error)) error {
 	p, err := flow.New(flow.Config{
 		Env: s.env, Journal: s.journal, Faults: s.faults, MaxBodyBytes: s.opts.MaxBodyBytes,
 		Strict: s.opts.Strict, OnSpecViolation: s.opts.OnSpecViolation, Done: s.ctx, Log: s.env.Log,
+		Observe: s.metrics.Observe,
 	}, mounts)
 	if err != nil {
 		return err

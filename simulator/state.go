@@ -12,6 +12,7 @@ import (
 	"github.com/notifysim/notifysim/simulator/kore"
 	"github.com/notifysim/notifysim/simulator/luma"
 	"github.com/notifysim/notifysim/simulator/luminous"
+	"github.com/notifysim/notifysim/simulator/metrics"
 	"github.com/notifysim/notifysim/simulator/mykaarma"
 )
 
@@ -94,6 +95,7 @@ func (s *Simulator) control() admin.Control {
 	return admin.Control{
 		Env:          s.env,
 		Journal:      s.journal,
+		Metrics:      s.metrics.Expose,
 		Reset:        s.Reset,
 		LoadFixtures: s.LoadFixtures,
 		Snapshot: func(name string) (any, bool) {
@@ -175,4 +177,15 @@ func (s *Simulator) normalizeRecipient(vendor, id string) string {
 		}
 	}
 	return found
+}
+
+// newMetrics builds the simulator's own Prometheus registry; its gauges read the store, the bus
+// and the journal when /metrics is scraped, so the request path only counts.
+func newMetrics(s *Simulator) *metrics.Metrics {
+	return metrics.New(metrics.Source{
+		Messages:      s.env.Store.Len,
+		Subscribers:   s.env.Bus.Subscribers,
+		EventsDropped: s.env.Bus.Dropped,
+		Journal:       s.journal.Total,
+	})
 }

@@ -33,8 +33,10 @@ type Control struct {
 	NormalizeRecipient func(vendor, recipient string) string
 	// Directory lists the recipient groups of every vendor that has them (nil: none).
 	Directory func() []core.DirectoryGroup
-	Version   string
-	Started   time.Time
+	// Metrics renders the Prometheus text exposition for GET /metrics.
+	Metrics func() ([]byte, error)
+	Version string
+	Started time.Time
 	// Done closes when the simulator shuts down; event streams end then.
 	Done <-chan struct{}
 	// EventWriteTimeout bounds one write to an event stream (default DefaultEventWriteTimeout).
@@ -92,6 +94,7 @@ func (a *API) Handlers() map[string]core.Handler {
 		"clearFaults":      a.clearFaults,
 		"deleteFault":      a.deleteFault,
 		"listGroups":       a.listGroups,
+		"metrics":          a.metrics,
 	}
 }
 
@@ -446,6 +449,17 @@ func (a *API) getSpec(req *core.Request) core.Response {
 		return fail(http.StatusNotFound, "no spec named %q", req.PathParams["name"])
 	}
 	return core.Response{Status: http.StatusOK, Body: core.RawBody{ContentType: "application/yaml", Data: data}}
+}
+
+// metricsContentType is the Prometheus text format (kept here so admin needs no Prometheus import).
+const metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
+
+func (a *API) metrics(*core.Request) core.Response {
+	data, err := a.c.Metrics()
+	if err != nil {
+		return fail(http.StatusInternalServerError, "metrics could not be gathered: %v", err)
+	}
+	return core.Response{Status: http.StatusOK, Body: core.RawBody{ContentType: metricsContentType, Data: data}}
 }
 
 func (a *API) streamEvents(req *core.Request) core.Response {

@@ -53,6 +53,7 @@ type Bus struct {
 	history []Event // ring of the last cap(history) events; start is the oldest
 	start   int
 	closed  bool
+	dropped atomic.Int64 // events subscribers missed (each told by a gap), closed ones included
 }
 
 // Subscription receives events on C, in id order, until Close (or the bus closes), when C is
@@ -185,6 +186,10 @@ func (b *Bus) Publish(e Event) Event {
 	return e
 }
 
+// Dropped is how many events subscribers have missed in all (each announced to its subscriber by
+// a gap event), for the events_dropped metric.
+func (b *Bus) Dropped() int64 { return b.dropped.Load() }
+
 // LastID is the id of the newest event (0 before the first).
 func (b *Bus) LastID() int64 {
 	b.mu.Lock()
@@ -214,6 +219,7 @@ func (s *Subscription) offer(e Event) {
 		s.gap.Last, s.at = e.ID, e.Time
 		s.gap.Missed++
 		s.dropped.Add(1)
+		s.bus.dropped.Add(1)
 		s.mu.Unlock()
 		return
 	}

@@ -107,6 +107,9 @@ func TestBusSlowSubscriberDrops(t *testing.T) {
 	if d := fast.Dropped(); d != 0 {
 		t.Errorf("fast Dropped = %d, want 0", d)
 	}
+	if d := b.Dropped(); d != 8 {
+		t.Errorf("bus Dropped = %d, want 8 (the sum over subscribers)", d)
+	}
 	// The slow subscriber kept the first two, in order.
 	if e := recv(t, slow); e.ID != 1 {
 		t.Errorf("slow got id %d first, want 1", e.ID)

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -53,13 +52,20 @@ func (f Filter) Match(m *Message) bool {
 	if !f.Since.IsZero() && m.CreatedAt.Before(f.Since) {
 		return false
 	}
-	if f.Text != "" {
-		q := strings.ToLower(f.Text)
-		if !strings.Contains(strings.ToLower(m.Body), q) && !strings.Contains(strings.ToLower(m.Title), q) {
-			return false
-		}
+	if f.Text != "" && !containsText(m.Body, f.Text) && !containsText(m.Title, f.Text) {
+		return false
 	}
 	return true
+}
+
+// containsText is a case-insensitive substring test that allocates nothing for ASCII text, the
+// common case, since a text search may look at hundreds of thousands of messages.
+func containsText(s, q string) bool {
+	lq := strings.ToLower(q)
+	if isASCII(lq) && isASCII(s) {
+		return containsFoldASCII(s, lq)
+	}
+	return strings.Contains(strings.ToLower(s), lq)
 }
 
 // Inbox summarises the messages of one recipient.
@@ -95,18 +101,21 @@ type Store interface {
 	Reset()
 }
 
-// MemStore is the in-memory Store.
+// MemStore is the in-memory Store. Besides the messages in arrival order it keeps an index per
+// filter field (vendor, tenant, recipient, role code and name, channel) and a running summary
+// per inbox, so a query costs the size of its smallest matching list, not of the store.
 type MemStore struct {
 	mu   sync.RWMutex
 	msgs []*Message
 	byID map[string]*Message
 	seq  int64
 	cap  bound
+	idx  index
 }
 
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore {
-	return &MemStore{byID: map[string]*Message{}}
+	return &MemStore{byID: map[string]*Message{}, idx: newIndex()}
 }
 
 func (s *MemStore) Add(msgs []Message) {
@@ -122,6 +131,7 @@ func (s *MemStore) Add(msgs []Message) {
 		s.msgs = append(s.msgs, &batch[i])
 		s.byID[batch[i].ID] = &batch[i]
 		s.cap.added(&batch[i])
+		s.idx.add(&batch[i])
 	}
 	s.evictLocked()
 	for i := range batch {
@@ -139,9 +149,25 @@ func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {
 	if !ok {
 		return Message{}, false
 	}
+	before := fieldValues(m)
+	wasSeen := m.Seen
 	fn(m)
 	record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: m.ID, Seq: m.Seq, Value: *m})
+	if fieldValues(m) != before {
+		// fn moved the message to another vendor, recipient, role or channel: no caller does,
+		// but the indexes must not lie if one ever does.
+		s.reindexLocked()
+	} else {
+		s.idx.seenChanged(m, wasSeen)
+	}
 	return m.Clone(), true
+}
+
+func (s *MemStore) reindexLocked() {
+	s.idx = newIndex()
+	for _, m := range s.msgs {
+		s.idx.add(m)
+	}
 }
 
 func (s *MemStore) Get(id string) (Message, bool) {
@@ -158,70 +184,89 @@ func (s *MemStore) Query(f Filter) []Message {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := []Message{}
-	top := len(s.msgs)
-	if f.Before != 0 {
-		// Messages are appended in Seq order: a page starts below the cursor without a scan.
-		top = sort.Search(len(s.msgs), func(i int) bool { return s.msgs[i].Seq >= f.Before })
-	}
-	for i := top - 1; i >= 0; i-- {
-		if f.Match(s.msgs[i]) {
-			out = append(out, s.msgs[i].Clone())
-			if f.Limit > 0 && len(out) >= f.Limit {
-				break
-			}
-		}
-	}
+	list, _ := s.idx.candidates(f, s.msgs)
+	s.idx.scan(list, f, func(m *Message) bool {
+		out = append(out, m.Clone())
+		return f.Limit <= 0 || len(out) < f.Limit
+	})
 	return out
 }
 
 func (s *MemStore) Inboxes(f Filter) []Inbox {
-	type key struct{ vendor, tenant, id string }
 	s.mu.RLock()
-	idx := map[key]*Inbox{}
-	var order []*Inbox
-	for i := len(s.msgs) - 1; i >= 0; i-- {
-		m := s.msgs[i]
-		if !f.Match(m) {
-			continue
-		}
-		k := key{m.Vendor, m.Tenant, m.Recipient.ID}
+	defer s.mu.RUnlock()
+	var rows []*inboxAgg
+	if onlyInboxKeys(f) {
+		rows = s.idx.inboxRows(f)
+	} else {
+		rows = s.inboxesByScan(f)
+	}
+	n := len(rows)
+	if f.Limit > 0 && n > f.Limit {
+		n = f.Limit
+	}
+	out := make([]Inbox, 0, n)
+	for _, in := range rows[:n] {
+		last := in.last.Clone()
+		out = append(out, Inbox{Vendor: in.key.vendor, Tenant: in.key.tenant, Recipient: in.last.Recipient,
+			Count: in.count, Unread: in.unread, Channels: in.channelNames(), Last: &last, Evicted: s.cap.evictedFrom(in.last)})
+	}
+	return out
+}
+
+// inboxesByScan summarises the messages matching a filter the inbox aggregates can't answer
+// (role, channel, status, text, time), most recent activity first.
+func (s *MemStore) inboxesByScan(f Filter) []*inboxAgg {
+	idx := map[inboxKeyIdx]*inboxAgg{}
+	var order []*inboxAgg
+	list, _ := s.idx.candidates(f, s.msgs)
+	all := f
+	all.Limit = 0 // Limit counts inboxes, not messages
+	s.idx.scan(list, all, func(m *Message) bool {
+		k := inboxKeyIdx{m.Vendor, m.Tenant, m.Recipient.ID}
 		in, ok := idx[k]
 		if !ok {
-			last := m.Clone()
-			in = &Inbox{Vendor: m.Vendor, Tenant: m.Tenant, Recipient: m.Recipient, Last: &last, Evicted: s.cap.evictedFrom(m)}
+			in = &inboxAgg{key: k, last: m}
 			idx[k] = in
 			order = append(order, in)
 		}
-		in.Count++
+		in.count++
 		if !m.Seen {
-			in.Unread++
+			in.unread++
 		}
-		if !containsFold(in.Channels, m.Channel) {
-			in.Channels = append(in.Channels, m.Channel)
-		}
-	}
-	s.mu.RUnlock()
-	out := make([]Inbox, 0, len(order))
-	for _, in := range order {
-		sort.Strings(in.Channels)
-		out = append(out, *in)
-	}
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
-	}
-	return out
+		in.addChannel(m.Channel)
+		return true
+	})
+	return order
 }
 
 func (s *MemStore) Count(f Filter) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	list, indexed := s.idx.candidates(f, s.msgs)
+	if onlyInboxKeys(f) && f.Role == "" {
+		switch {
+		case f.Vendor == "" && f.Tenant == "" && f.Recipient == "":
+			return len(s.msgs)
+		case indexed && singleField(f):
+			return len(list)
+		}
+	}
 	n := 0
-	for _, m := range s.msgs {
-		if f.Match(m) {
+	s.idx.scan(list, f, func(*Message) bool { n++; return true })
+	return n
+}
+
+// singleField reports whether exactly one of vendor, tenant and recipient is set, so the size of
+// that field's list is the count.
+func singleField(f Filter) bool {
+	n := 0
+	for _, v := range []string{f.Vendor, f.Tenant, f.Recipient} {
+		if v != "" {
 			n++
 		}
 	}
-	return n
+	return n == 1
 }
 
 func (s *MemStore) Len() int {
@@ -236,6 +281,7 @@ func (s *MemStore) Reset() {
 	s.msgs, s.seq = nil, 0
 	s.byID = map[string]*Message{}
 	s.cap.reset()
+	s.idx = newIndex()
 }
 
 func containsFold(list []string, v string) bool {

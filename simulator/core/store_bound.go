@@ -87,6 +87,7 @@ func (s *MemStore) evictLocked() {
 	}
 	for _, m := range s.msgs[:over] {
 		delete(s.byID, m.ID)
+		s.idx.drop(m)
 		s.cap.dropped(m)
 		record(s.cap.durable, Change{Table: TableMessages, Op: OpDelete, Key: m.ID, Seq: m.Seq})
 	}
@@ -114,6 +115,7 @@ func (s *MemStore) Restore(msgs []Message) {
 		s.msgs = append(s.msgs, m)
 		s.byID[m.ID] = m
 		s.cap.added(m)
+		s.idx.add(m)
 	}
 	s.evictLocked()
 }

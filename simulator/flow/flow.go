@@ -60,6 +60,9 @@ type Config struct {
 	// Done ends event streams, hangs and delays when the simulator closes.
 	Done context.Context
 	Log  *slog.Logger
+	// Observe, when set, is told of every answer written: the API's name ("" for a path no spec
+	// routes), the operationId, the status and the time since the request arrived.
+	Observe func(api, operation string, status int, d time.Duration)
 }
 
 // Pipeline routes requests to operations and runs each through the stages.
@@ -288,6 +291,9 @@ func (p *Pipeline) run(x *exchange, stages []stage) {
 	}
 	if !p.respond(x) {
 		return // an event stream: it wrote itself and is not journaled
+	}
+	if p.cfg.Observe != nil {
+		p.cfg.Observe(x.api.Name(), x.req.Operation, x.resp.Status, time.Since(x.start))
 	}
 	p.journal(x)
 }

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -159,8 +158,7 @@ func (p *Pipeline) validate(x *exchange) bool {
 		}
 	}
 	if len(bytes.TrimSpace(body)) > 0 && strings.Contains(strings.ToLower(x.r.Header.Get("Content-Type")), "json") {
-		var probe any
-		if err := json.Unmarshal(body, &probe); err != nil {
+		if err := jsonError(body); err != nil {
 			x.resp = x.api.Reject(x.req, core.Rejection{Kind: core.RejectMalformedJSON, Status: http.StatusBadRequest,
 				Problems: []core.Problem{jsonProblem(body, err)}})
 			return true

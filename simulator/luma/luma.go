@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/notifysim/notifysim/simulator/core"
@@ -63,6 +64,7 @@ type user struct {
 	Role     int    `json:"role"`
 	RoleName string `json:"roleName"`
 	lower    string
+	roleCode string // strconv.Itoa(Role), made once: a negative number allocates each time
 }
 
 type tenant struct {
@@ -76,7 +78,13 @@ type tenant struct {
 type state struct {
 	byToken map[string]*tenant
 	tenants []*tenant
+	// data holds one Message.Data map per template and responseType, shared by every message
+	// sent without a botExternalID or an image URL: a map per message was a third of a stored message's memory.
+	// It lives in the state, so a new dataset starts it afresh and its size stays bounded.
+	data sync.Map // dataKey → map[string]any
 }
+
+type dataKey struct{ template, responseType string }
 
 // Vendor is the simulated Luma API.
 type Vendor struct {
@@ -134,7 +142,7 @@ func (v *Vendor) Load(section json.RawMessage) (func(), error) {
 			if _, dup := t.byLogin[lower]; dup {
 				return nil, fmt.Errorf("%s.users[%d]: login %q is defined twice", where, j, login)
 			}
-			u := &user{Login: login, Name: uf.Name, Role: uf.Role, RoleName: name, lower: lower}
+			u := &user{Login: login, Name: uf.Name, Role: uf.Role, RoleName: name, lower: lower, roleCode: strconv.Itoa(uf.Role)}
 			t.byLogin[lower] = u
 			t.Users = append(t.Users, u)
 		}

@@ -147,11 +147,17 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	}
 
 	kind, title, text, data := render(tpl, responseType, message, body.BotExternalID, document)
+	if len(data) == 2 {
+		// Data then holds only the template and type (no bot, image URL or JSON document), and
+		// messages only read it: every such send can share one map.
+		shared, _ := v.state.Load().data.LoadOrStore(dataKey{tpl.ID, responseType}, data)
+		data = shared.(map[string]any)
+	}
 	msgs := make([]core.Message, len(recipients))
 	for i, u := range recipients {
 		msgs[i] = core.Message{
 			Vendor: "luma", Tenant: t.ID, Channel: core.ChannelLumaChat, Kind: kind,
-			Recipient: core.Recipient{ID: u.Login, Name: u.Name, Role: strconv.Itoa(u.Role), RoleName: u.RoleName},
+			Recipient: core.Recipient{ID: u.Login, Name: u.Name, Role: u.roleCode, RoleName: u.RoleName},
 			Title:     title, Body: text, Data: data, Payload: req.Body,
 		}
 	}

@@ -53,8 +53,9 @@ func sixDigits() string {
 type lumaAnswer struct {
 	Status int      `json:"status"`
 	Errors []string `json:"errors"`
-	Data   struct {
-		Recipients []string `json:"recipients"`
+	// Data is Luma's result array: one entry per user notified.
+	Data []struct {
+		LoginID string `json:"loginId"`
 	} `json:"data"`
 }
 
@@ -84,7 +85,7 @@ func (s *Service) SendResetCode(ctx context.Context, login string) (string, erro
 	var answer lumaAnswer
 	_ = json.Unmarshal(data, &answer)
 	switch {
-	case resp.StatusCode == http.StatusOK && len(answer.Data.Recipients) == 1:
+	case resp.StatusCode == http.StatusOK && len(answer.Data) == 1 && answer.Data[0].LoginID == login:
 		return code, nil
 	case resp.StatusCode == http.StatusBadRequest && strings.Contains(strings.Join(answer.Errors, " "), "unknown login id"):
 		return "", ErrUnknownUser

@@ -13,7 +13,7 @@ Feature: What the password-reset service relies on from Luma
       {"recipients": {"contacts": ["sam.phyll"]}, "responseType": "TEXT", "message": "Your password reset code is 493817."}
       """
     Then the response status is 200
-    And the JSON at "data.recipients" equals the JSON:
+    And the JSON at "data.#.loginId" equals the JSON:
       """
       ["sam.phyll"]
       """

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make bench-peers`: notifysim side by side with WireMock, Prism and a bare net/http handler.
+# Installs what is missing (Prism and WireMock from npm into .bench/peers, wrk from the system
+# packages), builds notifysim and the driver, and lets the driver (scripts/peerbench) run each
+# server in turn and write the table into BENCHMARKS.md. DURATION=10s THREADS=2 CONNS=32 ROUTES=…
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PEERS=.bench/peers
+PRISM_VERSION=5.16.0
+WIREMOCK_VERSION=3.13.2
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "bench-peers: $1 is required: $2" >&2; exit 1; }; }
+need go "install Go from go.dev"
+need node "install Node.js 18 or newer (apt-get install nodejs npm)"
+need npm "install npm (apt-get install npm)"
+need java "install a Java 17 runtime for WireMock (apt-get install openjdk-17-jre-headless)"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench-peers: installing wrk from the system packages"
+  if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
+  "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq wrk
+fi
+
+if [[ ! -f $PEERS/node_modules/@stoplight/prism-cli/package.json || ! -d $PEERS/node_modules/wiremock/build ]] ||
+   ! grep -q "\"version\": \"$PRISM_VERSION\"" $PEERS/node_modules/@stoplight/prism-cli/package.json ||
+   ! grep -q "\"version\": \"$WIREMOCK_VERSION\"" $PEERS/node_modules/wiremock/package.json; then
+  echo "bench-peers: installing Prism $PRISM_VERSION and WireMock $WIREMOCK_VERSION into $PEERS"
+  mkdir -p "$PEERS"
+  npm install --prefix "$PEERS" --no-audit --no-fund --loglevel=error \
+    "@stoplight/prism-cli@$PRISM_VERSION" "wiremock@$WIREMOCK_VERSION"
+fi
+
+mkdir -p bin .bench
+go build -o bin/notifysim ./cmd/notifysim
+go build -o .bench/peerbench ./scripts/peerbench
+exec .bench/peerbench --notifysim bin/notifysim --peers "$PEERS" --out BENCHMARKS.md \
+  --duration "${DURATION:-10s}" --threads "${THREADS:-2}" --conns "${CONNS:-32}" --routes "${ROUTES:-luma,luminous,kore}"
