@@ -383,7 +383,9 @@ func (m *Model) event(e client.Event) tea.Cmd {
 			m.connErr = shortErr(e.Err)
 		}
 		return nil
-	case client.EventMessageDelivered, client.EventMessageStatus:
+	// message.sent is how a Luminous message arrives (accepted, its delivery receipt to come): it
+	// is new to the inbox as much as a delivered one is.
+	case client.EventMessageDelivered, client.EventMessageSent, client.EventMessageStatus:
 		if msg, err := e.Message(); err == nil {
 			m.inbox.apply(msg)
 			if m.mode == modeMessage && m.message.msg.ID == msg.ID {

@@ -303,3 +303,18 @@ func TestColorFollowsNoColor(t *testing.T) {
 		t.Error("colour on draws no colour")
 	}
 }
+
+func TestSentMessageJoinsTheInboxBeforeItsReceipt(t *testing.T) {
+	sim, c := sandbox(t)
+	m := newTestModel(t, c, 120, 40)
+	press(t, m, "tab", "tab") // Luminous
+	send(t, sim, "/campaign/t1/api/v2", `{"apiKey":"luminous-demo-key","campaignName":"welcome","destination":"+919876543210","userName":"Asha"}`)
+	sent, err := c.LatestMessage(context.Background(), client.MessageFilter{Vendor: "luminous"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drive(t, m, event(t, client.EventMessageSent, sent))
+	if !m.inbox.fresh[sent.ID] {
+		t.Errorf("a message.sent event left the inbox without the message: fresh %v", m.inbox.fresh)
+	}
+}

@@ -51,10 +51,10 @@ type Event struct {
 	Retry time.Duration `json:"-"`
 }
 
-// Message decodes the message of a message.delivered or message.status event.
+// Message decodes the message of a message.delivered, message.sent or message.status event.
 func (e Event) Message() (Message, error) {
 	var m Message
-	return m, e.decode(&m, EventMessageDelivered, EventMessageStatus)
+	return m, e.decode(&m, EventMessageDelivered, EventMessageSent, EventMessageStatus)
 }
 
 // Job decodes the Kore.ai job summary of a job.progress event.
