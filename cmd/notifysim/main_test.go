@@ -236,13 +236,7 @@ func TestParseReadsEnvironment(t *testing.T) {
 }
 
 func TestServeEnvironment(t *testing.T) {
-	tests := []struct {
-		name       string
-		env        map[string]string
-		args       []string
-		wantCode   int
-		wantStderr string
-	}{
+	tests := []serveRefusal{
 		{name: "a bad NOTIFYSIM_LOG_FORMAT", env: map[string]string{"NOTIFYSIM_LOG_FORMAT": "xml"},
 			wantCode: 2, wantStderr: `--log-format must be text or json, not "xml"`},
 		// The flag wins, so serve gets past the logger and stops at the missing file instead.
@@ -253,6 +247,20 @@ func TestServeEnvironment(t *testing.T) {
 		{name: "a bad NOTIFYSIM_SEED", env: map[string]string{"NOTIFYSIM_SEED": "-1"},
 			wantCode: 2, wantStderr: "NOTIFYSIM_SEED"},
 	}
+	checkServeRefusals(t, tests)
+}
+
+// serveRefusal is `notifysim serve` run with args and env, and the exit code and stderr it should give.
+type serveRefusal struct {
+	name       string
+	env        map[string]string
+	args       []string
+	wantCode   int
+	wantStderr string
+}
+
+func checkServeRefusals(t *testing.T, tests []serveRefusal) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			clearEnv(t)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -14,13 +13,7 @@ import (
 )
 
 func TestServeRefusesToExposeAdminWithoutToken(t *testing.T) {
-	tests := []struct {
-		name       string
-		args       []string
-		env        map[string]string
-		wantCode   int
-		wantStderr string
-	}{
+	tests := []serveRefusal{
 		{name: "all interfaces", args: []string{"--addr", ":4545"}, wantCode: 2, wantStderr: "--admin-token"},
 		{name: "unspecified IPv4", args: []string{"--addr", "0.0.0.0:4545"}, wantCode: 2, wantStderr: "can be reached from other machines"},
 		{name: "a LAN address", args: []string{"--addr", "192.0.2.7:4545"}, wantCode: 2, wantStderr: "NOTIFYSIM_ADMIN_TOKEN"},
@@ -31,21 +24,7 @@ func TestServeRefusesToExposeAdminWithoutToken(t *testing.T) {
 		{name: "a zero shutdown timeout", args: []string{"--shutdown-timeout", "0s"}, wantCode: 2, wantStderr: "--shutdown-timeout"},
 		{name: "a negative connection cap", args: []string{"--max-conns", "-1"}, wantCode: 2, wantStderr: "--max-conns"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			clearEnv(t)
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			var stdout, stderr bytes.Buffer
-			if code := run(append([]string{"serve"}, tc.args...), &stdout, &stderr); code != tc.wantCode {
-				t.Errorf("exit code %d, want %d; stderr: %s", code, tc.wantCode, stderr.String())
-			}
-			if !strings.Contains(stderr.String(), tc.wantStderr) {
-				t.Errorf("stderr lacks %q:\n%s", tc.wantStderr, stderr.String())
-			}
-		})
-	}
+	checkServeRefusals(t, tests)
 }
 
 func TestServeAdminToken(t *testing.T) {
