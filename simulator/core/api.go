@@ -60,8 +60,12 @@ type Request struct {
 	Operation string
 	// Body is the body as the vendor reads it; Sent is the body as the client sent it, set only
 	// when the two differ (JacksonReader's coercions). The journal shows Sent.
-	Body       []byte
-	Sent       []byte
+	Body []byte
+	Sent []byte
+	// Decoded is Body as the spec's validation decoded it (objects as map[string]any, numbers as
+	// json.Number), set when a JSON body passed validation; nil otherwise. A vendor may read it
+	// instead of decoding Body again, and must not change it.
+	Decoded    any
 	PathParams map[string]string
 	ID         string    // request id, echoed as X-Request-Id
 	Received   time.Time // simulated time of arrival

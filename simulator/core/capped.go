@@ -1,11 +1,15 @@
 package core
 
-// capped is a FIFO log bounded by entry count and by total size. Each entry gets a sequence
-// number so a durable copy can drop the same prefix. Not safe for concurrent use.
+// capped is a ring of the newest entries, bounded by count and by approximate size. The ring's
+// array grows by doubling up to maxCount and is then reused: a full journal adds an entry
+// without allocating or moving the others, which matters because it is written under the
+// journal's lock on every request.
 type capped[T any] struct {
 	maxCount int
 	maxBytes int64
-	items    []cappedItem[T]
+	items    []cappedItem[T] // the ring; len(items) is its capacity
+	head     int             // index of the oldest entry
+	n        int             // entries held
 	bytes    int64
 	seq      int64
 }
@@ -31,35 +35,53 @@ func newCapped[T any](maxCount int, maxBytes int64) capped[T] {
 // last entry dropped (0 when none).
 func (c *capped[T]) add(v T, size int64) (seq, trimmed int64) {
 	c.seq++
-	c.items = append(c.items, cappedItem[T]{v: v, size: size, seq: c.seq})
-	c.bytes += size
-	return c.seq, c.trim()
+	return c.seq, c.push(v, size, c.seq)
 }
 
 func (c *capped[T]) restore(v T, size, seq int64) {
-	c.items = append(c.items, cappedItem[T]{v: v, size: size, seq: seq})
-	c.bytes += size
 	c.seq = max(c.seq, seq)
-	c.trim()
+	c.push(v, size, seq)
 }
 
-func (c *capped[T]) trim() (trimmed int64) {
-	drop := 0
-	for len(c.items)-drop > 1 && (len(c.items)-drop > c.maxCount || c.bytes > c.maxBytes) {
-		c.bytes -= c.items[drop].size
-		trimmed = c.items[drop].seq
-		drop++
+func (c *capped[T]) push(v T, size, seq int64) (trimmed int64) {
+	if c.n == c.maxCount {
+		trimmed = c.dropOldest()
+	} else if c.n == len(c.items) {
+		c.grow()
 	}
-	if drop == 0 {
-		return 0
+	c.items[(c.head+c.n)%len(c.items)] = cappedItem[T]{v: v, size: size, seq: seq}
+	c.n++
+	c.bytes += size
+	for c.n > 1 && c.bytes > c.maxBytes {
+		trimmed = c.dropOldest()
 	}
-	// Reslicing keeps add O(1); clearing the dropped slots frees what they held, and append
-	// moves the survivors to a fresh array when it grows.
-	clear(c.items[:drop])
-	c.items = c.items[drop:]
 	return trimmed
 }
 
-func (c *capped[T]) len() int    { return len(c.items) }
-func (c *capped[T]) at(i int) *T { return &c.items[i].v }
-func (c *capped[T]) reset()      { c.items, c.bytes, c.seq = nil, 0, 0 }
+// grow doubles the ring (up to maxCount), moving the entries to its start.
+func (c *capped[T]) grow() {
+	size := min(max(2*len(c.items), 16), c.maxCount)
+	items := make([]cappedItem[T], size)
+	for i := range c.n {
+		items[i] = c.items[(c.head+i)%len(c.items)]
+	}
+	c.items, c.head = items, 0
+}
+
+// dropOldest forgets the oldest entry, clearing its slot so what it held can be freed.
+func (c *capped[T]) dropOldest() (seq int64) {
+	old := &c.items[c.head]
+	seq = old.seq
+	c.bytes -= old.size
+	*old = cappedItem[T]{}
+	c.head = (c.head + 1) % len(c.items)
+	c.n--
+	return seq
+}
+
+func (c *capped[T]) len() int { return c.n }
+
+// at is the i-th entry, oldest first.
+func (c *capped[T]) at(i int) *T { return &c.items[(c.head+i)%len(c.items)].v }
+
+func (c *capped[T]) reset() { c.items, c.head, c.n, c.bytes, c.seq = nil, 0, 0, 0, 0 }

@@ -70,6 +70,9 @@ type Pipeline struct {
 	cfg    Config
 	router *mux.Router
 	mounts []Mount
+	// validation is what the validate stage asks of kin-openapi, the same for every request, so
+	// one value (never changed after New) serves them all.
+	validation openapi3filter.Options
 }
 
 // Stages names the stages in the order every vendor request runs them.
@@ -91,7 +94,12 @@ func New(cfg Config, mounts []Mount) (*Pipeline, error) {
 	if cfg.Done == nil {
 		cfg.Done = context.Background()
 	}
-	p := &Pipeline{cfg: cfg, mounts: mounts}
+	p := &Pipeline{cfg: cfg, mounts: mounts, validation: openapi3filter.Options{
+		MultiError:          true,
+		AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+		SkipSettingDefaults: true,
+		KeepValidatedValue:  true,
+	}}
 	// No path cleaning: gorilla/mux would answer "/a/./b" or "//a" with a 301, and a client that
 	// follows it turns its POST into a GET. Such paths get the JSON 404 instead.
 	r := mux.NewRouter().SkipClean(true)
@@ -243,19 +251,24 @@ func (p *Pipeline) inbound() []stage {
 
 func (p *Pipeline) operation(api API, route *routers.Route, h core.Handler) http.Handler {
 	vendor, _ := api.(core.Vendor)
+	checked := withoutSecurity(route)
+	stages := p.inbound()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		x := &exchange{w: w, r: r, api: api, vendor: vendor, route: route, handler: h, start: time.Now()}
-		x.in = &openapi3filter.RequestValidationInput{
-			Request: r,
-			Route:   route,
-			Options: &openapi3filter.Options{
-				MultiError:          true,
-				AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
-				SkipSettingDefaults: true,
-			},
-		}
-		p.run(x, p.inbound())
+		x.in = &openapi3filter.RequestValidationInput{Request: r, Route: checked, Options: &p.validation}
+		p.run(x, stages)
 	})
+}
+
+// withoutSecurity is the route the validate stage hands kin-openapi: the authenticate stage has
+// already applied the vendor's own scheme, and kin-openapi's security check, given a no-op
+// authenticator, would only read and copy the body once more per request.
+func withoutSecurity(route *routers.Route) *routers.Route {
+	op := *route.Operation
+	op.Security = &openapi3.SecurityRequirements{}
+	checked := *route
+	checked.Operation = &op
+	return &checked
 }
 
 // run takes x through the inbound stages, then writes the answer (checking it against the spec

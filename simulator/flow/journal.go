@@ -65,21 +65,40 @@ func (p *Pipeline) journal(x *exchange) {
 		"request_id", req.ID, "duration_ms", entry.DurationMS)
 }
 
+// flatHeaders joins each header's values. The map is built without sorting: only when there are
+// more headers than an entry keeps do the names need an order, to say which were left out.
 func flatHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, min(len(h), JournalHeaders+1))
+	if len(h) <= JournalHeaders {
+		for k, v := range h {
+			out[k] = joinHeader(v)
+		}
+		return out
+	}
 	names := make([]string, 0, len(h))
 	for k := range h {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	out := make(map[string]string, min(len(names), JournalHeaders+1))
-	for i, k := range names {
-		if i == JournalHeaders {
-			out["…"] = fmt.Sprintf("%d more headers", len(names)-i)
-			break
-		}
-		out[k] = Truncate([]byte(strings.Join(h[k], ", ")), JournalHeaderBytes)
+	out["…"] = fmt.Sprintf("%d more headers", len(names)-JournalHeaders)
+	for _, k := range names[:JournalHeaders] {
+		out[k] = joinHeader(h[k])
 	}
 	return out
+}
+
+func joinHeader(v []string) string {
+	if len(v) == 1 {
+		return truncateString(v[0], JournalHeaderBytes)
+	}
+	return truncateString(strings.Join(v, ", "), JournalHeaderBytes)
+}
+
+func truncateString(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + fmt.Sprintf("… (%d bytes more)", len(s)-n)
 }
 
 // Truncate cuts b to n bytes, saying how many it left out.

@@ -42,7 +42,7 @@ func (p *Pipeline) bodyLimit(x *exchange) bool {
 	var body []byte
 	if x.route.Operation.RequestBody != nil {
 		var err error
-		body, err = io.ReadAll(io.LimitReader(x.r.Body, p.cfg.MaxBodyBytes+1))
+		body, err = readBody(x.r, p.cfg.MaxBodyBytes)
 		if err != nil {
 			x.resp = x.api.Reject(x.req, core.Rejection{Kind: core.RejectMalformedJSON, Status: http.StatusBadRequest,
 				Problems: []core.Problem{{In: "body", Rule: "read", Reason: "could not read the request body: " + err.Error()}}})
@@ -57,6 +57,20 @@ func (p *Pipeline) bodyLimit(x *exchange) bool {
 	x.req.Body = body
 	resetBody(x.r, body)
 	return false
+}
+
+// readBody reads at most limit+1 bytes of r's body (one more than allowed, to tell a body that
+// is too large). A declared Content-Length within the limit gets a buffer of exactly that size,
+// read in one go, instead of io.ReadAll's growing copies.
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if n := r.ContentLength; n > 0 && n <= limit {
+		body := make([]byte, n)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, err
+		}
+		return body, nil
+	}
+	return io.ReadAll(io.LimitReader(r.Body, limit+1))
 }
 
 // faults applies the request-level fault rules of a vendor request: delays add up, then a
@@ -157,7 +171,7 @@ func (p *Pipeline) validate(x *exchange) bool {
 			return true
 		}
 	}
-	if len(bytes.TrimSpace(body)) > 0 && strings.Contains(strings.ToLower(x.r.Header.Get("Content-Type")), "json") {
+	if len(bytes.TrimSpace(body)) > 0 && isJSON(x.r) {
 		if err := jsonError(body); err != nil {
 			x.resp = x.api.Reject(x.req, core.Rejection{Kind: core.RejectMalformedJSON, Status: http.StatusBadRequest,
 				Problems: []core.Problem{jsonProblem(body, err)}})
@@ -182,8 +196,18 @@ func (p *Pipeline) validate(x *exchange) bool {
 		x.resp = x.api.Reject(x.req, core.Rejection{Kind: kind, Status: status, Problems: problems})
 		return true
 	}
+	// The value kin-openapi decoded to validate the body is handed on, so the handler need not
+	// decode the same bytes again; only a JSON body's, whose shape the handler expects.
+	if v, ok := x.r.Body.(interface{ ValidatedValue() any }); ok && isJSON(x.r) {
+		x.req.Decoded = v.ValidatedValue()
+	}
 	resetBody(x.r, body)
 	return false
+}
+
+// isJSON reports whether the request says its body is JSON (application/json and its +json kin).
+func isJSON(r *http.Request) bool {
+	return strings.Contains(strings.ToLower(r.Header.Get("Content-Type")), "json")
 }
 
 // handle runs the operation's handler.

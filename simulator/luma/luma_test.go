@@ -34,7 +34,7 @@ func TestParseContacts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ids, all, err := parseContacts(json.RawMessage(tt.raw))
+			ids, all, err := parseContacts(decoded(t, tt.raw))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
@@ -57,11 +57,11 @@ func TestParseContactsLimit(t *testing.T) {
 		ids[i] = "user" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + strings.Repeat("y", i/26)
 	}
 	raw, _ := json.Marshal(ids)
-	if _, _, err := parseContacts(raw); err == nil || !strings.Contains(err.Error(), "more than 1000") {
+	if _, _, err := parseContacts(decoded(t, string(raw))); err == nil || !strings.Contains(err.Error(), "more than 1000") {
 		t.Fatalf("err = %v, want the 1000 limit", err)
 	}
 	raw, _ = json.Marshal(ids[:MaxContacts])
-	if _, _, err := parseContacts(raw); err != nil {
+	if _, _, err := parseContacts(decoded(t, string(raw))); err != nil {
 		t.Fatalf("exactly %d contacts: %v", MaxContacts, err)
 	}
 }
@@ -93,7 +93,7 @@ func TestParseRoles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseRoles(json.RawMessage(tt.raw))
+			got, err := parseRoles(decoded(t, tt.raw))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
@@ -126,12 +126,12 @@ func TestParseTemplateID(t *testing.T) {
 		{`-1`, "-1"},
 	}
 	for _, tt := range tests {
-		got, err := parseTemplateID(json.RawMessage(tt.raw))
+		got, err := parseTemplateID(decoded(t, tt.raw))
 		if err != nil || got != tt.want {
 			t.Errorf("parseTemplateID(%s) = %q, %v; want %q", tt.raw, got, err, tt.want)
 		}
 	}
-	if _, err := parseTemplateID(json.RawMessage(`{}`)); err == nil {
+	if _, err := parseTemplateID(decoded(t, `{}`)); err == nil {
 		t.Error("an object template_id was accepted")
 	}
 }
@@ -250,5 +250,65 @@ func TestSelectRecipients(t *testing.T) {
 				t.Fatalf("got %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// decoded is raw as the validate stage hands it on: numbers as json.Number, nothing for an empty
+// raw.
+func decoded(t *testing.T, raw string) any {
+	t.Helper()
+	if raw == "" {
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	return v
+}
+
+// TestDecodeNotify reads the same bodies from the bytes and from the value validation decoded:
+// exact key names only, numbers as the vendor prints them, wrong types refused.
+func TestDecodeNotify(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       notifyRequest
+		wantErr    string
+	}{
+		{"plain", `{"recipients":{"contacts":["ruth"]},"message":"hi","responseType":"TEXT"}`,
+			notifyRequest{Contacts: []any{"ruth"}, Message: "hi", ResponseType: "TEXT"}, ""},
+		{"exact key names only", `{"recipients":{"contacts":"0"},"message":"a","Message":"b","MESSAGE":"c"}`,
+			notifyRequest{Contacts: "0", Message: "a"}, ""},
+		{"every field", `{"recipients":{"contacts":"0","roles":[-3]},"template_id":1e3,"template_type":"card","botExternalID":"st-1","responseType":"CARD","message":"m"}`,
+			notifyRequest{Contacts: "0", Roles: []any{json.Number("-3")}, TemplateID: json.Number("1e3"), TemplateType: "card", BotExternalID: "st-1", ResponseType: "CARD", Message: "m"}, ""},
+		{"null message", `{"recipients":{"contacts":"0"},"message":null}`, notifyRequest{Contacts: "0"}, ""},
+		{"message not a string", `{"recipients":{"contacts":"0"},"message":5}`, notifyRequest{}, "message must be a string"},
+		{"recipients not an object", `{"recipients":["ruth"],"message":"m"}`, notifyRequest{}, "recipients must be an object"},
+		{"not an object", `["ruth"]`, notifyRequest{}, "must be a JSON object"},
+	}
+	for _, tt := range tests {
+		for _, from := range []string{"bytes", "decoded"} {
+			t.Run(tt.name+"/"+from, func(t *testing.T) {
+				req := &core.Request{Body: []byte(tt.body)}
+				if from == "decoded" {
+					req.Decoded = decoded(t, tt.body)
+				}
+				got, err := decodeNotify(req)
+				if tt.wantErr != "" {
+					if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+						t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+					}
+					return
+				}
+				if err != nil || !reflect.DeepEqual(got, tt.want) {
+					t.Fatalf("got %#v, %v; want %#v", got, err, tt.want)
+				}
+			})
+		}
+	}
+	if id, err := parseTemplateID(json.Number("1e3")); id != "1000" || err != nil {
+		t.Errorf("template_id 1e3 read as %q, %v; want 1000 as the vendor's JavaScript prints it", id, err)
 	}
 }

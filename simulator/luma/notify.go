@@ -1,6 +1,7 @@
 package luma
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,42 +16,46 @@ import (
 const MaxContacts = 1000
 
 type notifyRequest struct {
-	Contacts, Roles, TemplateID               json.RawMessage
+	// Contacts, Roles and TemplateID are as decoded: a string, a json.Number, a list, nil.
+	Contacts, Roles, TemplateID               any
 	TemplateType, BotExternalID, ResponseType string
 	Message                                   string
 }
 
-// decodeNotify reads the body by its exact key names. encoding/json would also match "MESSAGE"
-// or "Message" to message, so {"message": "a", "Message": "b"} would deliver "b" where the
-// vendor's case-sensitive parser (and the spec's validation) take "a".
-func decodeNotify(data []byte) (notifyRequest, error) {
-	var top, recipients map[string]json.RawMessage
+// decodeNotify reads the body by its exact key names: the value the spec's validation decoded
+// when there is one, else the bytes. encoding/json decoding into a struct would also match
+// "MESSAGE" or "Message" to message, so {"message": "a", "Message": "b"} would deliver "b" where
+// the vendor's case-sensitive parser (and the spec's validation) take "a".
+func decodeNotify(req *core.Request) (notifyRequest, error) {
 	var b notifyRequest
-	if err := json.Unmarshal(data, &top); err != nil {
-		return b, err
-	}
-	if raw := top["recipients"]; len(raw) > 0 {
-		if err := json.Unmarshal(raw, &recipients); err != nil {
+	decoded := req.Decoded
+	if decoded == nil {
+		dec := json.NewDecoder(bytes.NewReader(req.Body))
+		dec.UseNumber()
+		if err := dec.Decode(&decoded); err != nil {
 			return b, err
 		}
 	}
-	b.Contacts, b.Roles, b.TemplateID = recipients["contacts"], recipients["roles"], top["template_id"]
-	for key, raw := range top {
-		var dst *string
-		switch key {
-		case "template_type":
-			dst = &b.TemplateType
-		case "botExternalID":
-			dst = &b.BotExternalID
-		case "responseType":
-			dst = &b.ResponseType
-		case "message":
-			dst = &b.Message
+	top, ok := decoded.(map[string]any)
+	if !ok {
+		return b, fmt.Errorf("the body must be a JSON object")
+	}
+	if recipients, ok := top["recipients"].(map[string]any); ok {
+		b.Contacts, b.Roles = recipients["contacts"], recipients["roles"]
+	} else if top["recipients"] != nil {
+		return b, fmt.Errorf("recipients must be an object")
+	}
+	b.TemplateID = top["template_id"]
+	for _, f := range [...]struct {
+		key string
+		dst *string
+	}{{"template_type", &b.TemplateType}, {"botExternalID", &b.BotExternalID}, {"responseType", &b.ResponseType}, {"message", &b.Message}} {
+		switch v := top[f.key].(type) {
+		case nil:
+		case string:
+			*f.dst = v
 		default:
-			continue
-		}
-		if err := json.Unmarshal(raw, dst); err != nil {
-			return b, fmt.Errorf("%s: %w", key, err)
+			return b, fmt.Errorf("%s must be a string", f.key)
 		}
 	}
 	return b, nil
@@ -77,7 +82,7 @@ const (
 
 func (v *Vendor) notify(req *core.Request) core.Response {
 	t := tenantOf(req)
-	body, err := decodeNotify(req.Body)
+	body, err := decodeNotify(req)
 	if err != nil { // the spec's validation has passed: this is a simulator bug, but say what
 		return v.badRequest(req, t, []core.Problem{{In: "body", Field: "body", Rule: "json", Reason: err.Error()}})
 	}
@@ -237,7 +242,7 @@ func render(tpl TemplateFixture, responseType, message, bot string, document any
 // parseContacts accepts an array of login ids or one comma-separated string. "0" anywhere means
 // every user of the tenant; login ids beside it are still returned, to be checked. Blank entries
 // are skipped and duplicates dropped.
-func parseContacts(raw json.RawMessage) (ids []string, all bool, err error) {
+func parseContacts(raw any) (ids []string, all bool, err error) {
 	list, err := stringList(raw)
 	if err != nil {
 		return nil, false, fmt.Errorf("must be an array of login ids or a comma-separated string of login ids")
@@ -265,7 +270,7 @@ func parseContacts(raw json.RawMessage) (ids []string, all bool, err error) {
 // parseRoles accepts role codes or names (as the vendor's Parameters text writes them:
 // "Analyst", "Self-service user"), as an array or a comma-separated string, strings or numbers.
 // Empty means no filter.
-func parseRoles(raw json.RawMessage) (map[int]bool, error) {
+func parseRoles(raw any) (map[int]bool, error) {
 	list, err := stringList(raw)
 	if err != nil {
 		return nil, fmt.Errorf("must be an array of role codes or names, or a comma-separated string of them")
@@ -304,7 +309,7 @@ func roleCode(r string) (int, bool) {
 
 // stringList reads null, a string (split on commas), a number, or an array of strings and
 // numbers, and returns the trimmed non-empty entries.
-func stringList(raw json.RawMessage) ([]string, error) {
+func stringList(v any) ([]string, error) {
 	var out []string
 	addAll := func(s string) {
 		for _, part := range strings.Split(s, ",") {
@@ -313,51 +318,61 @@ func stringList(raw json.RawMessage) ([]string, error) {
 			}
 		}
 	}
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, err
-	}
 	switch x := v.(type) {
+	case nil:
+		return nil, nil
 	case string:
 		addAll(x)
-	case float64:
-		out = append(out, strconv.FormatFloat(x, 'f', -1, 64))
 	case []any:
 		for _, item := range x {
-			switch y := item.(type) {
-			case string:
-				addAll(y)
-			case float64:
-				out = append(out, strconv.FormatFloat(y, 'f', -1, 64))
-			default:
+			if s, ok := item.(string); ok {
+				addAll(s)
+			} else if n, ok := numberString(item); ok {
+				out = append(out, n)
+			} else {
 				return nil, fmt.Errorf("entries must be strings")
 			}
 		}
 	default:
-		return nil, fmt.Errorf("wrong type")
+		n, ok := numberString(x)
+		if !ok {
+			return nil, fmt.Errorf("wrong type")
+		}
+		out = append(out, n)
 	}
 	return out, nil
 }
 
-func parseTemplateID(raw json.RawMessage) (string, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return DefaultTemplateID, nil
-	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return "", err
-	}
+// numberString writes a JSON number the way the vendor's JavaScript would print it: 1e2 is
+// "100", -3.0 is "-3".
+func numberString(v any) (string, bool) {
+	var f float64
 	switch x := v.(type) {
-	case string:
-		if x = strings.TrimSpace(x); x == "" {
+	case float64:
+		f = x
+	case json.Number:
+		var err error
+		if f, err = x.Float64(); err != nil {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64), true
+}
+
+func parseTemplateID(v any) (string, error) {
+	if s, ok := v.(string); ok {
+		if s = strings.TrimSpace(s); s == "" {
 			return DefaultTemplateID, nil
 		}
-		return x, nil
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
+		return s, nil
+	}
+	if v == nil {
+		return DefaultTemplateID, nil
+	}
+	if n, ok := numberString(v); ok {
+		return n, nil
 	}
 	return "", fmt.Errorf("must be a template id, as a string or a number")
 }
