@@ -49,6 +49,9 @@ func BenchmarkSoak(b *testing.B) {
 		{"data", []string{"--data", "DATA"}, 100000},
 		{"memory-max10k", []string{"--max-messages", "10000"}, 10000},
 		{"data-max10k", []string{"--data", "DATA", "--max-messages", "10000"}, 10000},
+		// The memory aim is RSS per stored message at 1,000,000 messages: run this one
+		// with -benchtime 1000000x.
+		{"memory-1M", []string{"--max-messages", "1000000"}, 1000000},
 	}
 	for _, m := range modes {
 		b.Run(m.name, func(b *testing.B) {

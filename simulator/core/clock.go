@@ -11,7 +11,9 @@ import (
 // fire when the clock reaches their deadline, whichever way it gets there, so scheduled messages,
 // job progress and rate-limit windows all follow the same time.
 type Clock struct {
-	mu     sync.Mutex
+	// mu is read-locked by Now, which every request calls several times: readers don't queue
+	// behind each other.
+	mu     sync.RWMutex
 	frozen bool
 	// now is the frozen time, or while running the simulated time at the wall time anchor. A base
 	// and an anchor rather than an offset from wall time: a time.Duration saturates at ±292
@@ -75,8 +77,8 @@ func (c *Clock) waitIdle() {
 
 // Now returns the simulated time.
 func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	return c.nowLocked()
 }
 

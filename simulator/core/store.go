@@ -119,11 +119,12 @@ func NewMemStore() *MemStore {
 }
 
 func (s *MemStore) Add(msgs []Message) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	// One backing array for the whole batch: a fan-out to 100,000 users is one allocation here.
+	// One backing array for the whole batch: a fan-out to 100,000 users is one allocation here,
+	// made before the lock so other writers don't wait on the allocator (or on a GC assist).
 	batch := make([]Message, len(msgs))
 	copy(batch, msgs)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for i := range batch {
 		s.seq++
 		batch[i].Seq = s.seq

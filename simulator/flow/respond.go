@@ -34,8 +34,9 @@ func (p *Pipeline) respond(x *exchange) bool {
 	case core.RawBody:
 		x.data, contentType = b.Data, b.ContentType
 	default:
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
+		// Room for a typical answer up front, instead of growing through 64, 128 and 256 bytes.
+		buf := bytes.NewBuffer(make([]byte, 0, 512))
+		enc := json.NewEncoder(buf)
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(b); err == nil {
 			x.data = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))

@@ -138,24 +138,24 @@ func TestParseTemplateID(t *testing.T) {
 
 func TestRender(t *testing.T) {
 	card := TemplateFixture{ID: "1002", Type: "card", Title: "Outage: @request.message", Body: "@request.message"}
-	kind, title, text, data := render(card, "TEXT", "Exchange down", "bot-1", nil)
+	kind, title, text, data := render(card, "TEXT", "Exchange down", "bot-1", nil, nil)
 	if kind != "card" || title != "Outage: Exchange down" || text != "Exchange down" || data["botExternalID"] != "bot-1" {
 		t.Errorf("card rendered as %q %q %q %v", kind, title, text, data)
 	}
 	def := TemplateFixture{ID: DefaultTemplateID, Type: "text", Body: MessageVariable}
-	kind, _, text, data = render(def, "IMAGE", "https://x/y.png", "", nil)
+	kind, _, text, data = render(def, "IMAGE", "https://x/y.png", "", nil, nil)
 	if kind != "image" || text != "https://x/y.png" || data["imageUrl"] != "https://x/y.png" {
 		t.Errorf("default template with IMAGE rendered as %q %q %v", kind, text, data)
 	}
 	if _, ok := data["botExternalID"]; ok {
 		t.Error("an empty botExternalID was kept")
 	}
-	kind, _, text, _ = render(TemplateFixture{ID: "7", Type: "text", Body: "A @request.message and @request.message"}, "CARD", "b", "", nil)
+	kind, _, text, _ = render(TemplateFixture{ID: "7", Type: "text", Body: "A @request.message and @request.message"}, "CARD", "b", "", nil, nil)
 	if kind != "text" || text != "A b and b" {
 		t.Errorf("every occurrence must be replaced and the template type must win: %q %q", kind, text)
 	}
 	doc := map[string]any{"ticket": 42.0}
-	kind, _, text, data = render(def, ResponseJSON, `{"ticket":42}`, "", doc)
+	kind, _, text, data = render(def, ResponseJSON, `{"ticket":42}`, "", doc, nil)
 	if kind != "json" || text != "{\n  \"ticket\": 42\n}" || data["json"] == nil {
 		t.Errorf("default template with application/json rendered as %q %q %v", kind, text, data)
 	}

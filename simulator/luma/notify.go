@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/notifysim/notifysim/simulator/core"
 )
@@ -151,13 +152,7 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 		req.Note("template_type %q ignored: template %s is a %s template", body.TemplateType, tpl.ID, tpl.Type)
 	}
 
-	kind, title, text, data := render(tpl, responseType, message, body.BotExternalID, document)
-	if len(data) == 2 {
-		// Data then holds only the template and type (no bot, image URL or JSON document), and
-		// messages only read it: every such send can share one map.
-		shared, _ := v.state.Load().data.LoadOrStore(dataKey{tpl.ID, responseType}, data)
-		data = shared.(map[string]any)
-	}
+	kind, title, text, data := render(tpl, responseType, message, body.BotExternalID, document, &v.state.Load().data)
 	msgs := make([]core.Message, len(recipients))
 	for i, u := range recipients {
 		msgs[i] = core.Message{
@@ -212,7 +207,7 @@ func selectRecipients(req *core.Request, t *tenant, all bool, named []*user, rol
 
 // render fills the template. The template's own type wins; the default template takes the
 // request's responseType.
-func render(tpl TemplateFixture, responseType, message, bot string, document any) (kind, title, text string, data map[string]any) {
+func render(tpl TemplateFixture, responseType, message, bot string, document any, shared *sync.Map) (kind, title, text string, data map[string]any) {
 	kind = tpl.Type
 	if tpl.ID == DefaultTemplateID {
 		kind = strings.ToLower(responseType)
@@ -222,6 +217,16 @@ func render(tpl TemplateFixture, responseType, message, bot string, document any
 	}
 	text = strings.ReplaceAll(tpl.Body, MessageVariable, message)
 	title = strings.ReplaceAll(tpl.Title, MessageVariable, message)
+	if bot == "" && kind != "image" && kind != "json" && shared != nil {
+		// Data then holds only the template and type, and messages only read it: every such
+		// send shares one map, made once.
+		key := dataKey{tpl.ID, responseType}
+		if d, ok := shared.Load(key); ok {
+			return kind, title, text, d.(map[string]any)
+		}
+		d, _ := shared.LoadOrStore(key, map[string]any{"templateId": tpl.ID, "responseType": responseType})
+		return kind, title, text, d.(map[string]any)
+	}
 	data = map[string]any{"templateId": tpl.ID, "responseType": responseType}
 	if bot != "" {
 		data["botExternalID"] = bot
