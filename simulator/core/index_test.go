@@ -133,15 +133,11 @@ func TestIndexesAgreeWithAScan(t *testing.T) {
 		}
 		// Mark some seen through Update, as GET /_sim/messages/{id} does.
 		for i := 0; i < 10; i++ {
-			id := s.msgs[r.IntN(len(s.msgs))].ID
+			id := stored(s)[r.IntN(s.Len())].ID
 			s.Update(id, func(m *Message) { m.Seen = !m.Seen })
 		}
 		// Drop the oldest, as a capped store evicts.
-		for k := r.IntN(30); k > 0 && len(s.msgs) > 0; k-- {
-			s.idx.drop(s.msgs[0])
-			delete(s.byID, s.msgs[0].ID)
-			s.msgs = s.msgs[1:]
-		}
+		s.evictFirst(min(r.IntN(30), s.Len()))
 		// And add after evicting: lists emptied by the eviction must not be reused stale.
 		more := randomMessages(r, 1+r.IntN(20))
 		for i := range more {
@@ -150,15 +146,15 @@ func TestIndexesAgreeWithAScan(t *testing.T) {
 		s.Add(more)
 		for i := 0; i < 200; i++ {
 			f := randomFilter(r)
-			if got, want := ids(s.Query(f)), refQuery(s.msgs, f); !reflect.DeepEqual(got, want) && (len(got) > 0 || len(want) > 0) {
+			if got, want := ids(s.Query(f)), refQuery(stored(s), f); !reflect.DeepEqual(got, want) && (len(got) > 0 || len(want) > 0) {
 				t.Fatalf("round %d: Query(%+v)\n got %v\nwant %v", round, f, got, want)
 			}
 			noLimit := f
 			noLimit.Limit = 0
-			if got, want := s.Count(f), len(refQuery(s.msgs, noLimit)); got != want {
+			if got, want := s.Count(f), len(refQuery(stored(s), noLimit)); got != want {
 				t.Fatalf("round %d: Count(%+v) = %d, want %d", round, f, got, want)
 			}
-			if got, want := inboxStrings(s.Inboxes(f)), refInboxes(s.msgs, f); !reflect.DeepEqual(got, want) && (len(got) > 0 || len(want) > 0) {
+			if got, want := inboxStrings(s.Inboxes(f)), refInboxes(stored(s), f); !reflect.DeepEqual(got, want) && (len(got) > 0 || len(want) > 0) {
 				t.Fatalf("round %d: Inboxes(%+v)\n got %v\nwant %v", round, f, got, want)
 			}
 		}
@@ -179,15 +175,10 @@ func TestUpdateThatMovesAMessageReindexes(t *testing.T) {
 func TestEvictedPostingsAreCompacted(t *testing.T) {
 	s := NewMemStore()
 	s.Add(randomMessages(rand.New(rand.NewPCG(3, 4)), 1000))
-	for len(s.msgs) > 10 {
-		s.idx.drop(s.msgs[0])
-		s.msgs = s.msgs[1:]
-	}
-	for f, lists := range s.idx.fields {
-		for v, p := range lists {
-			if len(p.msgs) > 2*len(p.live())+65 {
-				t.Errorf("field %d value %q keeps %d slots for %d live messages", f, v, len(p.msgs), len(p.live()))
-			}
+	s.evictFirst(990)
+	for k, p := range s.idx.lists {
+		if len(p.pos) > 2*len(p.live())+65 {
+			t.Errorf("list %v keeps %d slots for %d live messages", k, len(p.pos), len(p.live()))
 		}
 	}
 	total := 0
@@ -197,6 +188,37 @@ func TestEvictedPostingsAreCompacted(t *testing.T) {
 	if total != 10 {
 		t.Fatalf("inbox counts add up to %d, want 10", total)
 	}
+}
+
+// TestDictionaryForgetsEvictedStrings: strings only evicted messages used are freed, and their
+// codes reused, so a store under its cap doesn't grow with every new recipient.
+func TestDictionaryForgetsEvictedStrings(t *testing.T) {
+	s := NewBoundedMemStore(10)
+	for i := range 1000 {
+		s.Add([]Message{{ID: fmt.Sprint(i), Vendor: "kore", Recipient: Recipient{ID: fmt.Sprintf("User%d@Example.com", i), Name: fmt.Sprint("N", i)},
+			Status: StatusDelivered, History: []StatusChange{{Status: fmt.Sprint("s", i)}}}})
+	}
+	if n := len(s.dict.code); n > 100 {
+		t.Fatalf("the dictionary holds %d strings for 10 messages", n)
+	}
+	if got := s.Query(Filter{Recipient: "user999@example.com"}); len(got) != 1 || got[0].Recipient.Name != "N999" || got[0].History[0].Status != "s999" {
+		t.Fatalf("newest message read back as %+v", got)
+	}
+	if got := s.Count(Filter{Recipient: "user5@example.com"}); got != 0 {
+		t.Fatalf("an evicted recipient still counts %d", got)
+	}
+}
+
+// stored decodes every message of s, oldest first.
+func stored(s *MemStore) []*Message {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*Message, len(s.recs))
+	for i := range s.recs {
+		m := s.message(s.base + int64(i))
+		out[i] = &m
+	}
+	return out
 }
 
 func TestContainsText(t *testing.T) {
@@ -238,7 +260,7 @@ func FuzzContainsText(f *testing.F) {
 // storeOf fills a store with n small Luma messages to one of 100 users, as a load test leaves it.
 func storeOf(b *testing.B, n int) *MemStore {
 	b.Helper()
-	s := NewMemStore()
+	s := NewBoundedMemStore(n) // NewMemStore would keep only the default 100,000
 	data := map[string]any{"templateId": "-1", "responseType": "TEXT"}
 	payload := []byte(`{"recipients":{"contacts":["ruth"]},"message":"Exchange is down until 9 PM"}`)
 	const batch = 10_000
@@ -321,6 +343,9 @@ func BenchmarkStoreMemoryPerMessage(b *testing.B) {
 		s := storeOf(b, n)
 		runtime.GC()
 		runtime.ReadMemStats(&after)
+		if s.Len() != n {
+			b.Fatalf("the store holds %d messages, not %d", s.Len(), n)
+		}
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-B/msg")
 		runtime.KeepAlive(s)
 	}

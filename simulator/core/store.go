@@ -60,8 +60,10 @@ func (f Filter) Match(m *Message) bool {
 
 // containsText is a case-insensitive substring test that allocates nothing for ASCII text, the
 // common case, since a text search may look at hundreds of thousands of messages.
-func containsText(s, q string) bool {
-	lq := strings.ToLower(q)
+func containsText(s, q string) bool { return containsLowered(s, strings.ToLower(q)) }
+
+// containsLowered is containsText with q already lower-cased.
+func containsLowered(s, lq string) bool {
 	if isASCII(lq) && isASCII(s) {
 		return containsFoldASCII(s, lq)
 	}
@@ -101,93 +103,162 @@ type Store interface {
 	Reset()
 }
 
-// MemStore is the in-memory Store. Besides the messages in arrival order it keeps an index per
-// filter field (vendor, tenant, recipient, role code and name, channel) and a running summary
-// per inbox, so a query costs the size of its smallest matching list, not of the store.
+// MemStore is the in-memory Store. Messages are kept in arrival order as records the garbage
+// collector doesn't scan (see record.go), with an index per filter field (vendor, tenant,
+// recipient, role code and name, channel) and a running summary per inbox, so a query costs the
+// size of its smallest matching list, not of the store. Indexes refer to a message by its
+// position: how many messages were added before it since the last reset.
 type MemStore struct {
-	mu   sync.RWMutex
-	msgs []*Message
-	byID map[string]*Message
-	seq  int64
-	cap  bound
-	idx  index
+	mu    sync.RWMutex
+	recs  []rec    // oldest first; recs[i] is at position base+i
+	blobs [][]byte // blobs[i] belongs to recs[i]
+	base  int64
+	byID  map[string]int64   // ids that are not canonical UUIDs
+	byUID map[[16]byte]int64 // canonical UUIDs, kept as 16 bytes: no string per message
+	seq   int64
+	dict  dict
+	locs  locations
+	enc   encoder
+	cap   bound
+	idx   index
 }
 
 // NewMemStore returns an empty in-memory store.
 func NewMemStore() *MemStore {
-	return &MemStore{byID: map[string]*Message{}, idx: newIndex()}
+	s := &MemStore{}
+	s.clear()
+	return s
+}
+
+func (s *MemStore) clear() {
+	s.recs, s.blobs, s.base, s.seq = nil, nil, 0, 0
+	s.byID, s.byUID = map[string]int64{}, map[[16]byte]int64{}
+	s.dict, s.locs, s.enc = newDict(), nil, encoder{}
+	s.idx = newIndex()
+}
+
+// at is the record at position pos, or nil when it was evicted or never added.
+func (s *MemStore) at(pos int64) *rec {
+	if i := pos - s.base; i >= 0 && i < int64(len(s.recs)) {
+		return &s.recs[i]
+	}
+	return nil
+}
+
+func (s *MemStore) blobAt(pos int64) []byte { return s.blobs[pos-s.base] }
+
+func (s *MemStore) message(pos int64) Message { return s.decode(s.at(pos), s.blobAt(pos)) }
+
+func (s *MemStore) find(id string) (int64, bool) {
+	if u, ok := parseUUID(id); ok {
+		pos, found := s.byUID[u]
+		return pos, found
+	}
+	pos, found := s.byID[id]
+	return pos, found
+}
+
+func (s *MemStore) setID(id string, pos int64) {
+	if u, ok := parseUUID(id); ok {
+		s.byUID[u] = pos
+		return
+	}
+	s.byID[id] = pos
+}
+
+func (s *MemStore) deleteID(id string, pos int64) {
+	if u, ok := parseUUID(id); ok {
+		if s.byUID[u] == pos {
+			delete(s.byUID, u)
+		}
+		return
+	}
+	if s.byID[id] == pos {
+		delete(s.byID, id)
+	}
+}
+
+// appendLocked stores m (its Seq already set) at the next position.
+func (s *MemStore) appendLocked(m *Message) {
+	r, blob := s.encode(m)
+	pos := s.base + int64(len(s.recs))
+	s.recs = append(s.recs, r)
+	s.blobs = append(s.blobs, blob)
+	s.setID(m.ID, pos)
+	s.cap.added(r)
+	s.idx.add(&s.dict, &s.recs[len(s.recs)-1], pos)
 }
 
 func (s *MemStore) Add(msgs []Message) {
-	// One backing array for the whole batch: a fan-out to 100,000 users is one allocation here,
-	// made before the lock so other writers don't wait on the allocator (or on a GC assist).
-	batch := make([]Message, len(msgs))
-	copy(batch, msgs)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i := range batch {
+	first := s.base + int64(len(s.recs))
+	for i := range msgs {
 		s.seq++
-		batch[i].Seq = s.seq
 		msgs[i].Seq = s.seq
-		s.msgs = append(s.msgs, &batch[i])
-		s.byID[batch[i].ID] = &batch[i]
-		s.cap.added(&batch[i])
-		s.idx.add(&batch[i])
+		s.appendLocked(&msgs[i])
 	}
 	s.evictLocked()
-	for i := range batch {
-		if s.byID[batch[i].ID] != &batch[i] { // already evicted: the batch alone is over the cap
+	for i := range msgs {
+		if first+int64(i) < s.base { // already evicted: the batch alone is over the cap
 			continue
 		}
-		record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: batch[i].ID, Seq: batch[i].Seq, Value: batch[i]})
+		record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: msgs[i].ID, Seq: msgs[i].Seq, Value: msgs[i]})
 	}
 }
 
 func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, ok := s.byID[id]
+	pos, ok := s.find(id)
 	if !ok {
 		return Message{}, false
 	}
-	before := fieldValues(m)
-	wasSeen := m.Seen
-	fn(m)
-	record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: m.ID, Seq: m.Seq, Value: *m})
-	if fieldValues(m) != before {
-		// fn moved the message to another vendor, recipient, role or channel: no caller does,
-		// but the indexes must not lie if one ever does.
+	r := s.at(pos)
+	m := s.decode(r, s.blobAt(pos))
+	fn(&m)
+	m.Seq, m.ID = r.seq, id // the store's own: fn can't move a message or rename it
+	old, oldBlob := *r, s.blobs[pos-s.base]
+	*r, s.blobs[pos-s.base] = s.encode(&m)
+	s.releaseCodes(&old, oldBlob)
+	record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: m.ID, Seq: m.Seq, Value: m})
+	if r.f != old.f || r.sec != old.sec || r.nsec != old.nsec {
+		// fn moved the message to another vendor, recipient, role or channel, or another time:
+		// no caller does, but the indexes must not lie if one ever does.
 		s.reindexLocked()
 	} else {
-		s.idx.seenChanged(m, wasSeen)
+		s.idx.seenChanged(&old, r.seen)
 	}
-	return m.Clone(), true
+	return s.decode(r, s.blobAt(pos)), true
 }
 
 func (s *MemStore) reindexLocked() {
 	s.idx = newIndex()
-	for _, m := range s.msgs {
-		s.idx.add(m)
+	for i := range s.recs {
+		s.idx.add(&s.dict, &s.recs[i], s.base+int64(i))
 	}
 }
 
 func (s *MemStore) Get(id string) (Message, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m, ok := s.byID[id]
+	pos, ok := s.find(id)
 	if !ok {
 		return Message{}, false
 	}
-	return m.Clone(), true
+	return s.message(pos), true
 }
 
 func (s *MemStore) Query(f Filter) []Message {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := []Message{}
-	list, _ := s.idx.candidates(f, s.msgs)
-	s.idx.scan(list, f, func(m *Message) bool {
-		out = append(out, m.Clone())
+	q, ok := s.compile(f)
+	if !ok {
+		return out
+	}
+	s.scan(s.candidates(q), q, func(pos int64) bool {
+		out = append(out, s.message(pos))
 		return f.Limit <= 0 || len(out) < f.Limit
 	})
 	return out
@@ -196,11 +267,15 @@ func (s *MemStore) Query(f Filter) []Message {
 func (s *MemStore) Inboxes(f Filter) []Inbox {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	q, ok := s.compile(f)
+	if !ok {
+		return []Inbox{}
+	}
 	var rows []*inboxAgg
 	if onlyInboxKeys(f) {
-		rows = s.idx.inboxRows(f)
+		rows = s.inboxRows(q)
 	} else {
-		rows = s.inboxesByScan(f)
+		rows = s.inboxesByScan(q)
 	}
 	n := len(rows)
 	if f.Limit > 0 && n > f.Limit {
@@ -208,34 +283,34 @@ func (s *MemStore) Inboxes(f Filter) []Inbox {
 	}
 	out := make([]Inbox, 0, n)
 	for _, in := range rows[:n] {
-		last := in.last.Clone()
-		out = append(out, Inbox{Vendor: in.key.vendor, Tenant: in.key.tenant, Recipient: in.last.Recipient,
-			Count: in.count, Unread: in.unread, Channels: in.channelNames(), Last: &last, Evicted: s.cap.evictedFrom(in.last)})
+		last := s.message(in.last)
+		out = append(out, Inbox{Vendor: last.Vendor, Tenant: last.Tenant, Recipient: last.Recipient,
+			Count: in.count, Unread: in.unread, Channels: in.channelNames(&s.dict), Last: &last, Evicted: s.cap.evicted[in.key]})
 	}
 	return out
 }
 
 // inboxesByScan summarises the messages matching a filter the inbox aggregates can't answer
 // (role, channel, status, text, time), most recent activity first.
-func (s *MemStore) inboxesByScan(f Filter) []*inboxAgg {
-	idx := map[inboxKeyIdx]*inboxAgg{}
+func (s *MemStore) inboxesByScan(q query) []*inboxAgg {
+	idx := map[inboxKey]*inboxAgg{}
 	var order []*inboxAgg
-	list, _ := s.idx.candidates(f, s.msgs)
-	all := f
-	all.Limit = 0 // Limit counts inboxes, not messages
-	s.idx.scan(list, all, func(m *Message) bool {
-		k := inboxKeyIdx{m.Vendor, m.Tenant, m.Recipient.ID}
+	all := q
+	all.limit = 0 // Limit counts inboxes, not messages
+	s.scan(s.candidates(q), all, func(pos int64) bool {
+		r := s.at(pos)
+		k := keyOf(r)
 		in, ok := idx[k]
 		if !ok {
-			in = &inboxAgg{key: k, last: m}
+			in = &inboxAgg{key: k, last: pos}
 			idx[k] = in
 			order = append(order, in)
 		}
 		in.count++
-		if !m.Seen {
+		if !r.seen {
 			in.unread++
 		}
-		in.addChannel(m.Channel)
+		in.addChannel(r.f[fieldChannel])
 		return true
 	})
 	return order
@@ -244,17 +319,21 @@ func (s *MemStore) inboxesByScan(f Filter) []*inboxAgg {
 func (s *MemStore) Count(f Filter) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	list, indexed := s.idx.candidates(f, s.msgs)
+	q, ok := s.compile(f)
+	if !ok {
+		return 0
+	}
+	list := s.candidates(q)
 	if onlyInboxKeys(f) && f.Role == "" {
 		switch {
 		case f.Vendor == "" && f.Tenant == "" && f.Recipient == "":
-			return len(s.msgs)
-		case indexed && singleField(f):
-			return len(list)
+			return len(s.recs)
+		case list.indexed && singleField(f):
+			return list.len()
 		}
 	}
 	n := 0
-	s.idx.scan(list, f, func(*Message) bool { n++; return true })
+	s.scan(list, q, func(int64) bool { n++; return true })
 	return n
 }
 
@@ -273,16 +352,14 @@ func singleField(f Filter) bool {
 func (s *MemStore) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.msgs)
+	return len(s.recs)
 }
 
 func (s *MemStore) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.msgs, s.seq = nil, 0
-	s.byID = map[string]*Message{}
+	s.clear()
 	s.cap.reset()
-	s.idx = newIndex()
 }
 
 func containsFold(list []string, v string) bool {

@@ -3,10 +3,11 @@ package core
 // DefaultMaxMessages is how many messages a store keeps when no cap is given.
 const DefaultMaxMessages = 100_000
 
-// inboxKey names one recipient's inbox.
-type inboxKey struct{ vendor, tenant, id string }
+// inboxKey names one recipient's inbox: the dictionary codes of its vendor, tenant and recipient
+// id, exact spellings. A code lives as long as a message uses it, and so does the inbox.
+type inboxKey [3]uint32
 
-func keyOf(m *Message) inboxKey { return inboxKey{m.Vendor, m.Tenant, m.Recipient.ID} }
+func keyOf(r *rec) inboxKey { return inboxKey{r.f[fieldVendor], r.f[fieldTenant], r.f[fieldRecipient]} }
 
 // bound is what a MemStore needs to stay under its cap: the cap, how many messages each inbox
 // still holds and has lost, and where evictions are recorded. Guarded by the store's lock.
@@ -25,17 +26,17 @@ func (b *bound) limit() int {
 	return b.max
 }
 
-func (b *bound) added(m *Message) {
+func (b *bound) added(r rec) {
 	if b.live == nil {
 		b.live, b.evicted = map[inboxKey]int{}, map[inboxKey]int{}
 	}
-	b.live[keyOf(m)]++
+	b.live[keyOf(&r)]++
 }
 
 // dropped counts an evicted message. An inbox whose last message goes is forgotten with its
 // eviction count, so the counts cost memory only for inboxes that still list something.
-func (b *bound) dropped(m *Message) {
-	k := keyOf(m)
+func (b *bound) dropped(r *rec) {
+	k := keyOf(r)
 	b.total++
 	if b.live[k] <= 1 {
 		delete(b.live, k)
@@ -45,8 +46,6 @@ func (b *bound) dropped(m *Message) {
 	b.live[k]--
 	b.evicted[k]++
 }
-
-func (b *bound) evictedFrom(m *Message) int { return b.evicted[keyOf(m)] }
 
 func (b *bound) reset() {
 	b.total = 0
@@ -79,22 +78,29 @@ func (s *MemStore) Evicted() int64 {
 }
 
 // evictLocked drops the oldest messages until the store is under its cap. The survivors move to
-// a fresh slice once the dropped prefix outgrows them, so the evicted messages are freed.
+// a fresh array once the dropped prefix outgrows them, so what the evicted held is freed.
 func (s *MemStore) evictLocked() {
-	over := len(s.msgs) - s.cap.limit()
-	if over <= 0 {
-		return
+	if over := len(s.recs) - s.cap.limit(); over > 0 {
+		s.evictFirst(over)
 	}
-	for _, m := range s.msgs[:over] {
-		delete(s.byID, m.ID)
-		s.idx.drop(m)
-		s.cap.dropped(m)
-		record(s.cap.durable, Change{Table: TableMessages, Op: OpDelete, Key: m.ID, Seq: m.Seq})
+}
+
+// evictFirst drops the n oldest messages.
+func (s *MemStore) evictFirst(over int) {
+	for i := range over {
+		r, blob, pos := &s.recs[i], s.blobs[i], s.base+int64(i)
+		id := idOf(blob)
+		s.deleteID(id, pos)
+		s.idx.drop(&s.dict, r, pos)
+		s.cap.dropped(r)
+		s.releaseCodes(r, blob)
+		record(s.cap.durable, Change{Table: TableMessages, Op: OpDelete, Key: id, Seq: r.seq})
 	}
-	clear(s.msgs[:over])
-	s.msgs = s.msgs[over:]
-	if cap(s.msgs) > 2*len(s.msgs)+1024 {
-		s.msgs = append(make([]*Message, 0, len(s.msgs)+len(s.msgs)/4), s.msgs...)
+	clear(s.blobs[:over])
+	s.recs, s.blobs, s.base = s.recs[over:], s.blobs[over:], s.base+int64(over)
+	if cap(s.recs) > 2*len(s.recs)+1024 {
+		s.recs = append(make([]rec, 0, len(s.recs)+len(s.recs)/4), s.recs...)
+		s.blobs = append(make([][]byte, 0, len(s.blobs)+len(s.blobs)/4), s.blobs...)
 	}
 }
 
@@ -103,19 +109,13 @@ func (s *MemStore) evictLocked() {
 func (s *MemStore) Restore(msgs []Message) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	batch := make([]Message, len(msgs))
-	copy(batch, msgs)
-	for i := range batch {
-		m := &batch[i]
+	for _, m := range msgs {
 		if m.Seq <= s.seq {
 			s.seq++
 			m.Seq = s.seq
 		}
 		s.seq = m.Seq
-		s.msgs = append(s.msgs, m)
-		s.byID[m.ID] = m
-		s.cap.added(m)
-		s.idx.add(m)
+		s.appendLocked(&m)
 	}
 	s.evictLocked()
 }

@@ -1,0 +1,79 @@
+package core
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestStoreKeepsEveryField stores messages that use every field, in the corners the compact
+// records must get right, and reads each back equal.
+func TestStoreKeepsEveryField(t *testing.T) {
+	berlin := time.FixedZone("CET", 3600)
+	first := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	last := time.Date(9998, 12, 31, 23, 59, 59, 999999999, berlin)
+	at := time.Date(2026, 11, 30, 4, 5, 6, 7, berlin)
+	tests := []Message{
+		{ID: "6c3b3f0e-7d1a-4a8e-9a55-0d7c4f0b8a21", Vendor: "luma", Tenant: "acme",
+			Recipient: Recipient{ID: "Ruth", Name: "Ruth Ü", Role: "-4", RoleName: "Self-service", Address: "ruth@example.com"},
+			Channel: ChannelLumaChat, Kind: "card", Body: "Exchange ✓ down", Title: "Outage",
+			Data:    map[string]any{"templateId": "1002", "nested": map[string]any{"n": json.Number("12345678901234567890"), "list": []any{"a", true, nil}}},
+			Payload: json.RawMessage(`{"message":"x"}`), Status: "sent",
+			History:   []StatusChange{{Status: "sent", At: at}, {Status: StatusFailed, At: at.Add(time.Second), Reason: "bounced"}},
+			Seen:      true, CreatedAt: at, DeliverAt: &last, DeliveredAt: &first, RequestID: "req-1", Seq: 1},
+		{ID: "6C3B3F0E-7D1A-4A8E-9A55-0D7C4F0B8A21", Vendor: "kore", CreatedAt: first, Payload: json.RawMessage{}, Seq: 2},
+		{ID: "", Vendor: "luminous", Data: map[string]any{}, CreatedAt: last, Seq: 3},
+		{ID: "not-a-uuid-but-36-characters-long-xx", Body: string([]byte{0xff, 'a'}), CreatedAt: at, Seq: 4},
+	}
+	s := NewMemStore()
+	batch := append([]Message(nil), tests...)
+	s.Add(batch)
+	for _, want := range tests {
+		got, ok := s.Get(want.ID)
+		if !ok {
+			t.Fatalf("Get(%q): not found", want.ID)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Get(%q)\n got %#v\nwant %#v", want.ID, got, want)
+		}
+	}
+}
+
+func TestParseUUIDOnlyCanonical(t *testing.T) {
+	for _, tt := range []struct {
+		in string
+		ok bool
+	}{
+		{"6c3b3f0e-7d1a-4a8e-9a55-0d7c4f0b8a21", true},
+		{"6C3B3F0E-7D1A-4A8E-9A55-0D7C4F0B8A21", false},
+		{"6c3b3f0e7d1a4a8e9a550d7c4f0b8a21", false},
+		{"{6c3b3f0e-7d1a-4a8e-9a55-0d7c4f0b8a2}", false},
+		{"6c3b3f0e-7d1a-4a8e-9a55-0d7c4f0b8a2g", false},
+	} {
+		u, ok := parseUUID(tt.in)
+		if ok != tt.ok || ok && formatUUID(u) != tt.in {
+			t.Errorf("parseUUID(%q) = %v, %v", tt.in, formatUUID(u), ok)
+		}
+	}
+}
+
+// FuzzStoreRoundTrip: whatever strings a message holds come back as they went in.
+func FuzzStoreRoundTrip(f *testing.F) {
+	f.Add("6c3b3f0e-7d1a-4a8e-9a55-0d7c4f0b8a21", "Ruth", "body", "reason", int64(0), []byte(`{}`))
+	f.Add("", "", "", "", int64(-62135596800), []byte(nil))
+	f.Fuzz(func(t *testing.T, id, recipient, body, reason string, sec int64, payload []byte) {
+		if sec < MinTime.Unix() || sec > MaxTime.Unix() {
+			return
+		}
+		at := time.Unix(sec, 0).UTC()
+		want := Message{ID: id, Recipient: Recipient{ID: recipient, Name: recipient}, Body: body, Title: body, Payload: payload,
+			History: []StatusChange{{Status: reason, At: at, Reason: reason}}, CreatedAt: at, RequestID: id, Seq: 1}
+		s := NewMemStore()
+		s.Add([]Message{want})
+		got := s.Query(Filter{})
+		if len(got) != 1 || !reflect.DeepEqual(got[0], want) {
+			t.Fatalf("got %#v\nwant %#v", got, want)
+		}
+	})
+}
