@@ -64,10 +64,14 @@ func ceiling(args []string) int {
 
 // route is one vendor request, sent identically to every server.
 type route struct {
-	name    string
-	spec    string // openapi/<spec>.yaml, for Prism
-	method  string
-	path    string
+	name   string
+	spec   string // openapi/<spec>.yaml, for Prism
+	method string
+	path   string
+	// base is the path of the spec's server that path starts with ("/vsa" for Luma). Prism
+	// serves the spec's paths without it, so Prism is driven at path minus base: the same
+	// operation.
+	base    string
 	headers map[string]string
 	body    string
 	// reply is what the WireMock stub and the ceiling answer: the vendor's success shape.
@@ -149,7 +153,9 @@ func run(args []string) int {
 			if err := copyFile(filepath.Join("openapi", rt.spec+".yaml"), spec); err != nil {
 				results = append(results, result{route: rt.name, label: "Prism", err: err})
 			} else {
-				results = append(results, measure(rt, "Prism 5 mock of the same spec, one process", server{cmd: []string{"node", prism, "mock", "-h", "127.0.0.1", "-p", "{port}",
+				prt := rt
+				prt.path = strings.TrimPrefix(rt.path, rt.base)
+				results = append(results, measure(prt, "Prism 5 mock of the same spec, one process", server{cmd: []string{"node", prism, "mock", "-h", "127.0.0.1", "-p", "{port}",
 					"--multiprocess=false", "--verboseLevel=warn", spec}}, *duration, *threads, *conns, work))
 			}
 		}
@@ -166,7 +172,7 @@ func run(args []string) int {
 
 func allRoutes(koreToken string) []route {
 	return []route{
-		{name: "luma", spec: "luma", method: "POST", path: "/vsa/public/notifylumauser/message",
+		{name: "luma", spec: "luma", method: "POST", path: "/vsa/public/notifylumauser/message", base: "/vsa",
 			headers: map[string]string{"Authorization": "Bearer luma-demo-token", "Content-Type": "application/json"},
 			body:    `{"recipients":{"contacts":["ruth"]},"responseType":"TEXT","message":"Exchange is down until 9 PM"}`,
 			reply:   `{"timestamp":1764460800000,"status":"success","message":"Notification sent","errors":[],"data":[{"loginId":"ruth"}]}`},
@@ -408,7 +414,8 @@ func render(results []result, d time.Duration, threads, conns int) string {
 	fmt.Fprintf(&b, "Written by `make bench-peers` (scripts/bench-peers.sh) on %s: %s, %d cores. Load: `wrk -t%d -c%d -d%s --latency` on loopback,\n",
 		time.Now().UTC().Format(time.RFC3339), cpuName(), runtime.NumCPU(), threads, conns, d)
 	b.WriteString("load generator and server on the same machine, one server at a time. notifysim runs `serve --fixtures\n")
-	b.WriteString("scripts/peerbench/fixtures.yaml --log-level warn`; WireMock and Prism answer a fixed stub / the spec's example.\n")
+	b.WriteString("scripts/peerbench/fixtures.yaml --log-level warn`; WireMock and Prism answer a fixed stub / the spec's example\n")
+	b.WriteString("(Prism serves the spec's paths without the server's base path, so it gets Luma's request at /public/notifylumauser/message).\n")
 	b.WriteString("RSS is read after the run (notifysim holds every message it stored by then).\n\n")
 	var ceil *result
 	for i := range results {
