@@ -261,7 +261,7 @@ func (e *Env) publish(req *Request, msgs []Message, typ string, now time.Time) {
 	// never changed after delivery (see Deliver), a status change appends past the copy's
 	// History, and a fan-out to 100,000 users must not pay four allocations more per message.
 	deep := e.Bus.Subscribers() > 0
-	for i := range msgs {
+	e.Bus.PublishBatch(len(msgs), func(i int) Event {
 		m := msgs[i]
 		if deep {
 			m = m.Clone()
@@ -270,8 +270,8 @@ func (e *Env) publish(req *Request, msgs []Message, typ string, now time.Time) {
 		if t == "" {
 			t = eventFor(m.Status)
 		}
-		e.Bus.Publish(Event{Type: t, Time: now, Vendor: m.Vendor, Data: m})
-	}
+		return Event{Type: t, Time: now, Vendor: m.Vendor, Data: m}
+	})
 }
 
 // SetStatus moves a stored message to status and publishes the change (message.delivered when it

@@ -170,6 +170,10 @@ func (b *Bus) Close() {
 func (b *Bus) Publish(e Event) Event {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.publishLocked(e)
+}
+
+func (b *Bus) publishLocked(e Event) Event {
 	b.seq++
 	e.ID = b.seq
 	if len(b.history) < cap(b.history) {
@@ -184,6 +188,24 @@ func (b *Bus) Publish(e Event) Event {
 		}
 	}
 	return e
+}
+
+// PublishBatch publishes n events in order, as n calls of Publish would, and returns the id of
+// the last. event(i) builds the i-th; with nobody subscribed it is called only for the events the
+// history keeps, so a fan-out to 100,000 users doesn't build 95,000 events nobody can ever read
+// (a client resuming from before them is told of the gap, as for any event the history lost).
+func (b *Bus) PublishBatch(n int, event func(i int) Event) int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	first := 0
+	if len(b.subs) == 0 && n > cap(b.history) {
+		first = n - cap(b.history)
+		b.seq += int64(first)
+	}
+	for i := first; i < n; i++ {
+		b.publishLocked(event(i))
+	}
+	return b.seq
 }
 
 // Dropped is how many events subscribers have missed in all (each announced to its subscriber by

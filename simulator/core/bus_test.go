@@ -332,3 +332,41 @@ func TestBusCloseEndsSubscriptions(t *testing.T) {
 		t.Errorf("Subscribers = %d after Close, want 0", n)
 	}
 }
+
+// TestPublishBatchSkipsWhatTheHistoryCannotKeep: with nobody subscribed, a batch larger than the
+// history builds only the events the history keeps, with the ids n Publish calls would give; a
+// client resuming from before them hears of the gap.
+func TestPublishBatchSkipsWhatTheHistoryCannotKeep(t *testing.T) {
+	b := NewBusWithHistory(8)
+	b.Publish(Event{Type: "before"})
+	built := 0
+	last := b.PublishBatch(20, func(i int) Event { built++; return Event{Type: fmt.Sprint(i)} })
+	if last != 21 || b.LastID() != 21 {
+		t.Fatalf("last id %d (bus says %d), want 21", last, b.LastID())
+	}
+	if built != 8 {
+		t.Fatalf("built %d events for a history of 8", built)
+	}
+	sub := b.SubscribeAfter(1, 64, nil)
+	defer sub.Close()
+	if e := <-sub.C; e.Type != EventGap || e.Data.(Gap).First != 2 || e.Data.(Gap).Last != 13 {
+		t.Fatalf("first event of the resume: %+v", e)
+	}
+	for want := int64(14); want <= 21; want++ {
+		if e := <-sub.C; e.ID != want || e.Type != fmt.Sprint(want-2) {
+			t.Fatalf("resumed event %+v, want id %d", e, want)
+		}
+	}
+
+	// With a subscriber every event is built and delivered, in order.
+	built = 0
+	b.PublishBatch(20, func(i int) Event { built++; return Event{Type: fmt.Sprint(i)} })
+	for i := range 20 {
+		if e := <-sub.C; e.Type != fmt.Sprint(i) || e.ID != 22+int64(i) {
+			t.Fatalf("event %d: %+v", i, e)
+		}
+	}
+	if built != 20 {
+		t.Fatalf("built %d of 20 events with a subscriber", built)
+	}
+}

@@ -52,6 +52,9 @@ type inboxAgg struct {
 	unread   int
 	channels []channelCount // an inbox sees one or two channels: a slice beats a map per inbox
 	last     int64          // position of its newest message
+	// evicted is how many of its messages went to keep the store under its cap; it is
+	// forgotten with the inbox when its last message goes.
+	evicted int
 }
 
 type channelCount struct {
@@ -173,10 +176,19 @@ func (ix *index) drop(d *dict, r *rec, pos int64) {
 		delete(ix.inboxes, k)
 		return
 	}
+	in.evicted++
 	if !r.seen {
 		in.unread--
 	}
 	in.dropChannel(r.f[fieldChannel])
+}
+
+// evicted is how many messages the inbox k lost to the cap.
+func (ix *index) evicted(k inboxKey) int {
+	if in := ix.inboxes[k]; in != nil {
+		return in.evicted
+	}
+	return 0
 }
 
 // seenChanged keeps the unread count right when an update marks a message seen or unseen.
@@ -308,7 +320,7 @@ func (c candidateList) at(i int) int64 {
 // matches a code or a name, so its candidates are both lists merged.
 func (s *MemStore) candidates(q query) candidateList {
 	ix := &s.idx
-	best := candidateList{all: true, base: s.base, n: len(s.recs)}
+	best := candidateList{all: true, base: s.base, n: s.ring.n}
 	consider := func(list []int64) {
 		if !best.indexed || len(list) < len(best.pos) {
 			best = candidateList{pos: list, indexed: true}

@@ -213,8 +213,8 @@ func TestDictionaryForgetsEvictedStrings(t *testing.T) {
 func stored(s *MemStore) []*Message {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]*Message, len(s.recs))
-	for i := range s.recs {
+	out := make([]*Message, s.ring.n)
+	for i := range s.ring.n {
 		m := s.message(s.base + int64(i))
 		out[i] = &m
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 )
@@ -46,10 +47,19 @@ func newDict() dict {
 	return dict{code: map[string]uint32{"": 0}, names: []string{""}, lower: []uint32{0}, refs: []int32{0}}
 }
 
-// intern returns s's code and counts one more use of it.
-func (d *dict) intern(s string) uint32 {
+// intern returns s's code and counts one more use of it; filters can then find it in any case.
+func (d *dict) intern(s string) uint32 { return d.add(s, true) }
+
+// internExact is intern for a field no filter reads (a name, an address, a kind): no lower-cased
+// spelling is kept for it.
+func (d *dict) internExact(s string) uint32 { return d.add(s, false) }
+
+func (d *dict) add(s string, folded bool) uint32 {
 	if c, ok := d.code[s]; ok {
 		d.refs[c]++
+		if folded && d.lower[c] == c {
+			d.fold(c)
+		}
 		return c
 	}
 	s = strings.Clone(s) // the key must not pin a larger string it was cut from
@@ -62,10 +72,17 @@ func (d *dict) intern(s string) uint32 {
 		d.names, d.lower, d.refs = append(d.names, s), append(d.lower, c), append(d.refs, 1)
 	}
 	d.code[s] = c
-	if low := strings.ToLower(s); low != s {
-		d.lower[c] = d.intern(low) // held by c until c is freed
+	if folded {
+		d.fold(c)
 	}
 	return c
+}
+
+// fold links c to the code of its lower-cased spelling, which c then holds until it is freed.
+func (d *dict) fold(c uint32) {
+	if low := strings.ToLower(d.names[c]); low != d.names[c] {
+		d.lower[c] = d.intern(low)
+	}
 }
 
 // release counts one use of c less, freeing it after the last.
@@ -92,50 +109,74 @@ func (d *dict) lowerCode(s string) (uint32, bool) {
 }
 
 // locations remembers the time zones of stored times (usually one or two), so a time comes back
-// in the zone it was stored in.
-type locations []*time.Location
+// in the zone it was stored in. It has its own lock: blobs are written outside the store's.
+type locations struct {
+	mu   sync.RWMutex
+	locs []*time.Location
+}
 
 func (l *locations) index(loc *time.Location) uint8 {
-	for i, x := range *l {
+	l.mu.RLock()
+	for i, x := range l.locs {
+		if x == loc {
+			l.mu.RUnlock()
+			return uint8(i)
+		}
+	}
+	l.mu.RUnlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, x := range l.locs {
 		if x == loc {
 			return uint8(i)
 		}
 	}
-	if len(*l) == 255 {
+	if len(l.locs) == 255 {
 		return 0 // absurdly many zones: the rest come back in the first one, the same instant
 	}
-	*l = append(*l, loc)
-	return uint8(len(*l) - 1)
+	l.locs = append(l.locs, loc)
+	return uint8(len(l.locs) - 1)
 }
 
-func (l locations) at(i uint8) *time.Location {
-	if int(i) < len(l) {
-		return l[i]
+func (l *locations) at(i uint8) *time.Location {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if int(i) < len(l.locs) {
+		return l.locs[i]
 	}
 	return time.UTC
 }
 
-// Blob fields, in this order: id, body, title, data (JSON), payload, history, deliverAt,
-// deliveredAt, requestId.
+// Blob fields, in this order: id, body, title, data (JSON), payload, history (status, time,
+// reason), deliverAt, deliveredAt, requestId.
 
-// encoder writes blobs; it caches the JSON of the last Data map, since a fan-out (and Luma's
-// plain sends) share one map among many messages.
+// encoder caches the JSON of the last Data map written, since a fan-out (and Luma's plain sends)
+// share one map among many messages. It has its own lock: blobs are written outside the store's.
 type encoder struct {
+	mu       sync.Mutex
 	lastData map[string]any // held so its address can't be reused by another map
 	lastJSON []byte
-	buf      []byte
 }
 
-func (s *MemStore) encode(m *Message) (rec, []byte) {
+// encodeRec makes the record of m, interning its repeated strings. The store's lock is held.
+func (s *MemStore) encodeRec(m *Message) rec {
 	r := rec{seq: m.Seq, sec: m.CreatedAt.Unix(), nsec: int32(m.CreatedAt.Nanosecond()), loc: s.locs.index(m.CreatedAt.Location()), seen: m.Seen}
 	for f, v := range [fieldCount]string{m.Vendor, m.Tenant, m.Recipient.ID, m.Recipient.Role, m.Recipient.RoleName, m.Channel} {
 		r.f[f] = s.dict.intern(v)
 	}
-	r.status, r.kind = s.dict.intern(m.Status), s.dict.intern(m.Kind)
-	r.name, r.address = s.dict.intern(m.Recipient.Name), s.dict.intern(m.Recipient.Address)
+	r.status, r.kind = s.dict.intern(m.Status), s.dict.internExact(m.Kind)
+	r.name, r.address = s.dict.internExact(m.Recipient.Name), s.dict.internExact(m.Recipient.Address)
+	return r
+}
 
-	e := &s.enc
-	b := e.buf[:0]
+// encodeBlob writes the rest of m. It needs no store lock, so Add does it before taking one.
+func (s *MemStore) encodeBlob(m *Message) []byte {
+	data := s.dataJSON(m.Data)
+	size := 64 + len(m.ID) + len(m.Body) + len(m.Title) + len(data) + len(m.Payload) + len(m.RequestID)
+	for _, h := range m.History {
+		size += 24 + len(h.Status) + len(h.Reason)
+	}
+	b := make([]byte, 0, size)
 	if u, ok := parseUUID(m.ID); ok {
 		b = append(b, 1)
 		b = append(b, u[:]...)
@@ -145,19 +186,17 @@ func (s *MemStore) encode(m *Message) (rec, []byte) {
 	}
 	b = appendString(b, m.Body)
 	b = appendString(b, m.Title)
-	b = appendBytes(b, s.dataJSON(m.Data))
+	b = appendBytes(b, data)
 	b = appendOptionalBytes(b, m.Payload)
 	b = binary.AppendUvarint(b, uint64(len(m.History)))
 	for _, h := range m.History {
-		b = binary.AppendUvarint(b, uint64(s.dict.intern(h.Status)))
+		b = appendString(b, h.Status)
 		b = s.appendTime(b, h.At)
 		b = appendString(b, h.Reason)
 	}
 	b = s.appendOptionalTime(b, m.DeliverAt)
 	b = s.appendOptionalTime(b, m.DeliveredAt)
-	b = appendString(b, m.RequestID)
-	e.buf = b
-	return r, bytes.Clone(b)
+	return appendString(b, m.RequestID)
 }
 
 // dataJSON encodes a Data map, reusing the last encoding when the map is the same one.
@@ -166,16 +205,22 @@ func (s *MemStore) dataJSON(data map[string]any) []byte {
 		return nil
 	}
 	e := &s.enc
+	e.mu.Lock()
 	if e.lastData != nil && reflect.ValueOf(data).UnsafePointer() == reflect.ValueOf(e.lastData).UnsafePointer() {
-		return e.lastJSON
+		enc := e.lastJSON
+		e.mu.Unlock()
+		return enc
 	}
+	e.mu.Unlock()
 	enc, err := json.Marshal(data)
 	if err != nil {
 		// Data is built by the vendors from JSON values; one that isn't encodable would have
 		// failed /_sim/messages before too. Kept as an empty object rather than lost.
 		enc = []byte("{}")
 	}
+	e.mu.Lock()
 	e.lastData, e.lastJSON = data, enc
+	e.mu.Unlock()
 	return enc
 }
 
@@ -277,13 +322,13 @@ func (r *blobReader) skipID() {
 	r.view()
 }
 
-func (r *blobReader) time(locs locations) time.Time {
+func (r *blobReader) time(locs *locations) time.Time {
 	sec := r.varint()
 	nsec := r.uvarint()
 	return time.Unix(sec, int64(nsec)).In(locs.at(r.byte()))
 }
 
-func (r *blobReader) optionalTime(locs locations) *time.Time {
+func (r *blobReader) optionalTime(locs *locations) *time.Time {
 	if r.byte() == 0 {
 		return nil
 	}
@@ -291,8 +336,8 @@ func (r *blobReader) optionalTime(locs locations) *time.Time {
 	return &t
 }
 
-// releaseCodes gives back the dictionary codes a record and its blob's history hold.
-func (s *MemStore) releaseCodes(r *rec, blob []byte) {
+// releaseCodes gives back the dictionary codes a record holds.
+func (s *MemStore) releaseCodes(r *rec) {
 	for _, c := range r.f {
 		s.dict.release(c)
 	}
@@ -300,19 +345,6 @@ func (s *MemStore) releaseCodes(r *rec, blob []byte) {
 	s.dict.release(r.kind)
 	s.dict.release(r.name)
 	s.dict.release(r.address)
-	br := blobReader{blob}
-	br.skipID()
-	br.view() // body
-	br.view() // title
-	br.view() // data
-	if br.byte() == 1 {
-		br.view() // payload
-	}
-	for n := br.uvarint(); n > 0 && len(br.b) > 0; n-- {
-		s.dict.release(uint32(br.uvarint()))
-		br.time(s.locs)
-		br.view() // reason
-	}
 }
 
 // text returns a message's body and title as strings sharing the blob's memory, for a text search
@@ -359,15 +391,13 @@ func (s *MemStore) decode(r *rec, blob []byte) Message {
 		m.History = make([]StatusChange, n)
 		for i := range m.History {
 			h := &m.History[i]
-			if c := br.uvarint(); c < uint64(len(d.names)) {
-				h.Status = d.names[c]
-			}
-			h.At = br.time(s.locs)
+			h.Status = string(br.view())
+			h.At = br.time(&s.locs)
 			h.Reason = string(br.view())
 		}
 	}
-	m.DeliverAt = br.optionalTime(s.locs)
-	m.DeliveredAt = br.optionalTime(s.locs)
+	m.DeliverAt = br.optionalTime(&s.locs)
+	m.DeliveredAt = br.optionalTime(&s.locs)
 	m.RequestID = string(br.view())
 	return m
 }
@@ -408,4 +438,50 @@ func formatUUID(u [16]byte) string {
 	b[23] = '-'
 	hex.Encode(b[24:], u[10:])
 	return string(b[:])
+}
+
+// ring holds the store's records and blobs, oldest first, in arrays reused in place: adding a
+// message at the cap writes over the slot of the one evicted, instead of appending to a slice
+// whose front is cut off, which had to move every record to a fresh array every few tens of
+// thousands of messages, under the store's lock.
+type ring struct {
+	recs  []rec
+	blobs [][]byte
+	head  int // slot of the oldest
+	n     int
+}
+
+func (g *ring) slot(i int) int { return (g.head + i) % len(g.recs) }
+
+func (g *ring) rec(i int) *rec { return &g.recs[g.slot(i)] }
+
+func (g *ring) blob(i int) []byte { return g.blobs[g.slot(i)] }
+
+// reserve makes room for k more at once: a fan-out to 100,000 users grows the arrays once rather
+// than doubling its way there.
+func (g *ring) reserve(k int) {
+	if g.n+k <= len(g.recs) {
+		return
+	}
+	size := max(2*len(g.recs), g.n+k, 64)
+	recs, blobs := make([]rec, size), make([][]byte, size)
+	for i := range g.n {
+		recs[i], blobs[i] = g.recs[g.slot(i)], g.blobs[g.slot(i)]
+	}
+	g.recs, g.blobs, g.head = recs, blobs, 0
+}
+
+func (g *ring) push(r rec, blob []byte) *rec {
+	g.reserve(1)
+	s := g.slot(g.n)
+	g.recs[s], g.blobs[s] = r, blob
+	g.n++
+	return &g.recs[s]
+}
+
+// popFront forgets the oldest, letting its blob be freed.
+func (g *ring) popFront() {
+	g.blobs[g.head] = nil
+	g.head = (g.head + 1) % len(g.recs)
+	g.n--
 }

@@ -110,8 +110,7 @@ type Store interface {
 // position: how many messages were added before it since the last reset.
 type MemStore struct {
 	mu    sync.RWMutex
-	recs  []rec    // oldest first; recs[i] is at position base+i
-	blobs [][]byte // blobs[i] belongs to recs[i]
+	ring  ring // oldest first; the i-th is at position base+i
 	base  int64
 	byID  map[string]int64   // ids that are not canonical UUIDs
 	byUID map[[16]byte]int64 // canonical UUIDs, kept as 16 bytes: no string per message
@@ -131,21 +130,21 @@ func NewMemStore() *MemStore {
 }
 
 func (s *MemStore) clear() {
-	s.recs, s.blobs, s.base, s.seq = nil, nil, 0, 0
+	s.ring, s.base, s.seq = ring{}, 0, 0
 	s.byID, s.byUID = map[string]int64{}, map[[16]byte]int64{}
-	s.dict, s.locs, s.enc = newDict(), nil, encoder{}
+	s.dict = newDict() // locations and the encoder's cache stay: blobs being written may use them
 	s.idx = newIndex()
 }
 
 // at is the record at position pos, or nil when it was evicted or never added.
 func (s *MemStore) at(pos int64) *rec {
-	if i := pos - s.base; i >= 0 && i < int64(len(s.recs)) {
-		return &s.recs[i]
+	if i := pos - s.base; i >= 0 && i < int64(s.ring.n) {
+		return s.ring.rec(int(i))
 	}
 	return nil
 }
 
-func (s *MemStore) blobAt(pos int64) []byte { return s.blobs[pos-s.base] }
+func (s *MemStore) blobAt(pos int64) []byte { return s.ring.blob(int(pos - s.base)) }
 
 func (s *MemStore) message(pos int64) Message { return s.decode(s.at(pos), s.blobAt(pos)) }
 
@@ -158,12 +157,13 @@ func (s *MemStore) find(id string) (int64, bool) {
 	return pos, found
 }
 
-func (s *MemStore) setID(id string, pos int64) {
-	if u, ok := parseUUID(id); ok {
-		s.byUID[u] = pos
+// setID indexes the id a blob holds, read from the blob: a UUID is already in its 16 bytes there.
+func (s *MemStore) setID(blob []byte, pos int64) {
+	if len(blob) >= 17 && blob[0] == 1 {
+		s.byUID[[16]byte(blob[1:17])] = pos
 		return
 	}
-	s.byID[id] = pos
+	s.byID[idOf(blob)] = pos
 }
 
 func (s *MemStore) deleteID(id string, pos int64) {
@@ -178,25 +178,29 @@ func (s *MemStore) deleteID(id string, pos int64) {
 	}
 }
 
-// appendLocked stores m (its Seq already set) at the next position.
-func (s *MemStore) appendLocked(m *Message) {
-	r, blob := s.encode(m)
-	pos := s.base + int64(len(s.recs))
-	s.recs = append(s.recs, r)
-	s.blobs = append(s.blobs, blob)
-	s.setID(m.ID, pos)
-	s.cap.added(r)
-	s.idx.add(&s.dict, &s.recs[len(s.recs)-1], pos)
+// appendLocked stores m (its Seq already set) and its blob at the next position.
+func (s *MemStore) appendLocked(m *Message, blob []byte) {
+	r := s.encodeRec(m)
+	pos := s.base + int64(s.ring.n)
+	stored := s.ring.push(r, blob)
+	s.setID(blob, pos)
+	s.idx.add(&s.dict, stored, pos)
 }
 
 func (s *MemStore) Add(msgs []Message) {
+	// The blobs are written before the lock: other requests wait only for the bookkeeping.
+	blobs := make([][]byte, len(msgs))
+	for i := range msgs {
+		blobs[i] = s.encodeBlob(&msgs[i])
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	first := s.base + int64(len(s.recs))
+	first := s.base + int64(s.ring.n)
+	s.ring.reserve(len(msgs))
 	for i := range msgs {
 		s.seq++
 		msgs[i].Seq = s.seq
-		s.appendLocked(&msgs[i])
+		s.appendLocked(&msgs[i], blobs[i])
 	}
 	s.evictLocked()
 	for i := range msgs {
@@ -218,9 +222,10 @@ func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {
 	m := s.decode(r, s.blobAt(pos))
 	fn(&m)
 	m.Seq, m.ID = r.seq, id // the store's own: fn can't move a message or rename it
-	old, oldBlob := *r, s.blobs[pos-s.base]
-	*r, s.blobs[pos-s.base] = s.encode(&m)
-	s.releaseCodes(&old, oldBlob)
+	slot := s.ring.slot(int(pos - s.base))
+	old := *r
+	*r, s.ring.blobs[slot] = s.encodeRec(&m), s.encodeBlob(&m)
+	s.releaseCodes(&old)
 	record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: m.ID, Seq: m.Seq, Value: m})
 	if r.f != old.f || r.sec != old.sec || r.nsec != old.nsec {
 		// fn moved the message to another vendor, recipient, role or channel, or another time:
@@ -233,9 +238,18 @@ func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {
 }
 
 func (s *MemStore) reindexLocked() {
+	evicted := map[inboxKey]int{}
+	for k, in := range s.idx.inboxes {
+		evicted[k] = in.evicted
+	}
+	defer func() {
+		for k, in := range s.idx.inboxes {
+			in.evicted = evicted[k]
+		}
+	}()
 	s.idx = newIndex()
-	for i := range s.recs {
-		s.idx.add(&s.dict, &s.recs[i], s.base+int64(i))
+	for i := range s.ring.n {
+		s.idx.add(&s.dict, s.ring.rec(i), s.base+int64(i))
 	}
 }
 
@@ -285,7 +299,7 @@ func (s *MemStore) Inboxes(f Filter) []Inbox {
 	for _, in := range rows[:n] {
 		last := s.message(in.last)
 		out = append(out, Inbox{Vendor: last.Vendor, Tenant: last.Tenant, Recipient: last.Recipient,
-			Count: in.count, Unread: in.unread, Channels: in.channelNames(&s.dict), Last: &last, Evicted: s.cap.evicted[in.key]})
+			Count: in.count, Unread: in.unread, Channels: in.channelNames(&s.dict), Last: &last, Evicted: s.idx.evicted(in.key)})
 	}
 	return out
 }
@@ -327,7 +341,7 @@ func (s *MemStore) Count(f Filter) int {
 	if onlyInboxKeys(f) && f.Role == "" {
 		switch {
 		case f.Vendor == "" && f.Tenant == "" && f.Recipient == "":
-			return len(s.recs)
+			return s.ring.n
 		case list.indexed && singleField(f):
 			return list.len()
 		}
@@ -352,7 +366,7 @@ func singleField(f Filter) bool {
 func (s *MemStore) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.recs)
+	return s.ring.n
 }
 
 func (s *MemStore) Reset() {

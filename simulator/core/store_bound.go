@@ -9,13 +9,12 @@ type inboxKey [3]uint32
 
 func keyOf(r *rec) inboxKey { return inboxKey{r.f[fieldVendor], r.f[fieldTenant], r.f[fieldRecipient]} }
 
-// bound is what a MemStore needs to stay under its cap: the cap, how many messages each inbox
-// still holds and has lost, and where evictions are recorded. Guarded by the store's lock.
+// bound is what a MemStore needs to stay under its cap: the cap, how many messages it evicted and
+// where evictions are recorded. How many each inbox lost is kept with the inbox's summary in the
+// index. Guarded by the store's lock.
 type bound struct {
 	max     int // 0 means DefaultMaxMessages
 	total   int64
-	live    map[inboxKey]int
-	evicted map[inboxKey]int
 	durable Durable
 }
 
@@ -26,31 +25,7 @@ func (b *bound) limit() int {
 	return b.max
 }
 
-func (b *bound) added(r rec) {
-	if b.live == nil {
-		b.live, b.evicted = map[inboxKey]int{}, map[inboxKey]int{}
-	}
-	b.live[keyOf(&r)]++
-}
-
-// dropped counts an evicted message. An inbox whose last message goes is forgotten with its
-// eviction count, so the counts cost memory only for inboxes that still list something.
-func (b *bound) dropped(r *rec) {
-	k := keyOf(r)
-	b.total++
-	if b.live[k] <= 1 {
-		delete(b.live, k)
-		delete(b.evicted, k)
-		return
-	}
-	b.live[k]--
-	b.evicted[k]++
-}
-
-func (b *bound) reset() {
-	b.total = 0
-	b.live, b.evicted = nil, nil
-}
+func (b *bound) reset() { b.total = 0 }
 
 // NewBoundedMemStore returns an empty in-memory store that keeps at most max messages (≤ 0 means
 // DefaultMaxMessages), evicting the oldest first.
@@ -77,30 +52,26 @@ func (s *MemStore) Evicted() int64 {
 	return s.cap.total
 }
 
-// evictLocked drops the oldest messages until the store is under its cap. The survivors move to
-// a fresh array once the dropped prefix outgrows them, so what the evicted held is freed.
+// evictLocked drops the oldest messages until the store is under its cap; their slots in the
+// ring are reused by the next messages.
 func (s *MemStore) evictLocked() {
-	if over := len(s.recs) - s.cap.limit(); over > 0 {
+	if over := s.ring.n - s.cap.limit(); over > 0 {
 		s.evictFirst(over)
 	}
 }
 
 // evictFirst drops the n oldest messages.
-func (s *MemStore) evictFirst(over int) {
-	for i := range over {
-		r, blob, pos := &s.recs[i], s.blobs[i], s.base+int64(i)
+func (s *MemStore) evictFirst(n int) {
+	for range n {
+		r, blob, pos := s.ring.rec(0), s.ring.blob(0), s.base
 		id := idOf(blob)
 		s.deleteID(id, pos)
 		s.idx.drop(&s.dict, r, pos)
-		s.cap.dropped(r)
-		s.releaseCodes(r, blob)
+		s.cap.total++
+		s.releaseCodes(r)
 		record(s.cap.durable, Change{Table: TableMessages, Op: OpDelete, Key: id, Seq: r.seq})
-	}
-	clear(s.blobs[:over])
-	s.recs, s.blobs, s.base = s.recs[over:], s.blobs[over:], s.base+int64(over)
-	if cap(s.recs) > 2*len(s.recs)+1024 {
-		s.recs = append(make([]rec, 0, len(s.recs)+len(s.recs)/4), s.recs...)
-		s.blobs = append(make([][]byte, 0, len(s.blobs)+len(s.blobs)/4), s.blobs...)
+		s.ring.popFront()
+		s.base++
 	}
 }
 
@@ -115,7 +86,7 @@ func (s *MemStore) Restore(msgs []Message) {
 			m.Seq = s.seq
 		}
 		s.seq = m.Seq
-		s.appendLocked(&m)
+		s.appendLocked(&m, s.encodeBlob(&m))
 	}
 	s.evictLocked()
 }

@@ -312,3 +312,26 @@ func TestDecodeNotify(t *testing.T) {
 		t.Errorf("template_id 1e3 read as %q, %v; want 1000 as the vendor's JavaScript prints it", id, err)
 	}
 }
+
+// TestNotifiedEnvelopeIsWhatEncodingJSONWrites: the hand-written success body of a notify is byte
+// for byte the envelope encoding/json writes, names with and without, and strings to escape.
+func TestNotifiedEnvelopeIsWhatEncodingJSONWrites(t *testing.T) {
+	for _, data := range [][]Recipient{
+		{},
+		{{LoginID: "ruth", Name: "Ruth", Role: "-4", RoleName: "Self-service", MessageID: "6c3b3f0e-7d1a-4a8e-9a55-0d7c4f0b8a21"}},
+		{{LoginID: `a"b\c`, Role: "-1", RoleName: "Administrator", MessageID: "x"}, {LoginID: "<&>", Name: "Zoë\n\u2028", Role: "-5", RoleName: "Guest", MessageID: "y"}},
+	} {
+		for _, errs := range [][]string{{}, {"recipients.contacts: unknown login id \"x\""}} {
+			e := envelope{Timestamp: 1764460800000, Status: 200, Message: "OK", Errors: errs, Data: data}
+			var want strings.Builder
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(e); err != nil {
+				t.Fatal(err)
+			}
+			if got := string(e.appendNotified(data)); got != strings.TrimSuffix(want.String(), "\n") {
+				t.Errorf("got  %s\nwant %s", got, want.String())
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package luma
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/notifysim/notifysim/simulator/core"
@@ -30,13 +31,64 @@ func (v *Vendor) respond(status int, message string, errs []string, data any) co
 			message = "OK"
 		}
 	}
-	return core.JSON(status, envelope{
+	env := envelope{
 		Timestamp: v.env.Clock.Now().UnixMilli(),
 		Status:    status,
 		Message:   message,
 		Errors:    errs,
 		Data:      data,
-	})
+	}
+	if recipients, ok := data.([]Recipient); ok {
+		return core.Response{Status: status, Body: core.RawBody{Data: env.appendNotified(recipients), ContentType: "application/json"}}
+	}
+	return core.JSON(status, env)
+}
+
+// appendNotified writes the envelope of a successful notify by hand, into a buffer of the right
+// size, byte for byte what encoding/json writes: "0" to 100,000 users is a 12 MB answer, which
+// reflection and a doubling buffer made a large share of the send.
+func (e envelope) appendNotified(data []Recipient) []byte {
+	size := 128 + len(e.Message)
+	for _, s := range e.Errors {
+		size += len(s) + 8
+	}
+	for _, r := range data {
+		size += 80 + len(r.LoginID) + len(r.Name) + len(r.Role) + len(r.RoleName) + len(r.MessageID)
+	}
+	b := make([]byte, 0, size)
+	b = append(b, `{"timestamp":`...)
+	b = strconv.AppendInt(b, e.Timestamp, 10)
+	b = append(b, `,"status":`...)
+	b = strconv.AppendInt(b, int64(e.Status), 10)
+	b = append(b, `,"message":`...)
+	b = core.AppendJSONString(b, e.Message)
+	b = append(b, `,"errors":[`...)
+	for i, s := range e.Errors {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = core.AppendJSONString(b, s)
+	}
+	b = append(b, `],"data":[`...)
+	for i, r := range data {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"loginId":`...)
+		b = core.AppendJSONString(b, r.LoginID)
+		if r.Name != "" {
+			b = append(b, `,"name":`...)
+			b = core.AppendJSONString(b, r.Name)
+		}
+		b = append(b, `,"role":`...)
+		b = core.AppendJSONString(b, r.Role)
+		b = append(b, `,"roleName":`...)
+		b = core.AppendJSONString(b, r.RoleName)
+		b = append(b, `,"messageId":`...)
+		b = core.AppendJSONString(b, r.MessageID)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
 }
 
 // badRequest answers 400 and records the failure in the tenant's troubleshoot log, as Luma does.
