@@ -203,7 +203,7 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 // loadSpec reads, parses and validates one embedded document. Its servers stay: the pipeline
 // serves each path under each server's base path and then detaches the document from them.
 func loadSpec(name string) (*openapi3.T, error) {
-	data, err := openapi.Spec(name)
+	data, err := openapi.JSON(name) // the YAML's twin: kin-openapi reads JSON several times faster
 	if err != nil {
 		return nil, fmt.Errorf("spec %s: %w", name, err)
 	}
@@ -221,23 +221,31 @@ func loadSpec(name string) (*openapi3.T, error) {
 // mount loads each vendor's spec and the admin API's, gives the fault rules the operations they
 // may name, and builds the request pipeline over them.
 func (s *Simulator) mount(spec func(name string) (*openapi3.T, error)) error {
-	var mounts []flow.Mount
+	// Parsing the five documents is most of start-up: they are parsed side by side.
+	names := make([]string, 0, len(s.vendors)+1)
 	for _, v := range s.vendors {
-		doc, err := spec(v.Name())
-		if err != nil {
-			return err
+		names = append(names, v.Name())
+	}
+	names = append(names, "admin")
+	docs, errs := make([]*openapi3.T, len(names)), make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() { docs[i], errs[i] = spec(name) })
+	}
+	wg.Wait()
+	for i, name := range names {
+		if errs[i] != nil {
+			return errs[i]
 		}
-		s.specs[v.Name()] = doc
-		mounts = append(mounts, flow.Mount{API: v, Doc: doc})
+		s.specs[name] = docs[i]
+	}
+	var mounts []flow.Mount
+	for i, v := range s.vendors {
+		mounts = append(mounts, flow.Mount{API: v, Doc: docs[i]})
 	}
 	s.faults = fault.New(s.env, flow.Operations(mounts), s.opts.Seed)
 	s.env.Faults = s.faults
-	doc, err := spec("admin")
-	if err != nil {
-		return err
-	}
-	s.specs["admin"] = doc
-	mounts = append(mounts, flow.Mount{API: admin.New(s.control()), Doc: doc})
+	mounts = append(mounts, flow.Mount{API: admin.New(s.control()), Doc: docs[len(docs)-1]})
 	p, err := flow.New(flow.Config{
 		Env: s.env, Journal: s.journal, Faults: s.faults, MaxBodyBytes: s.opts.MaxBodyBytes,
 		Strict: s.opts.Strict, OnSpecViolation: s.opts.OnSpecViolation, Done: s.ctx, Log: s.env.Log,
