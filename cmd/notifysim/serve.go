@@ -128,6 +128,9 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return 1
 	}
 	defer sim.Close()
+	gcCtx, stopGC := context.WithCancel(ctx)
+	defer stopGC()
+	go tuneGC(gcCtx)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "notifysim serve:", err)
