@@ -71,8 +71,9 @@ type Pipeline struct {
 	router *mux.Router
 	mounts []Mount
 	// validation is what the validate stage asks of kin-openapi, the same for every request, so
-	// one value (never changed after New) serves them all.
-	validation openapi3filter.Options
+	// one value (never changed after New) serves them all; parameters is the same without the
+	// body, for requests whose JSON body the stage reads itself.
+	validation, parameters openapi3filter.Options
 }
 
 // Stages names the stages in the order every vendor request runs them.
@@ -100,6 +101,8 @@ func New(cfg Config, mounts []Mount) (*Pipeline, error) {
 		SkipSettingDefaults: true,
 		KeepValidatedValue:  true,
 	}}
+	p.parameters = p.validation
+	p.parameters.ExcludeRequestBody = true
 	// No path cleaning: gorilla/mux would answer "/a/./b" or "//a" with a 301, and a client that
 	// follows it turns its POST into a GET. Such paths get the JSON 404 instead.
 	r := mux.NewRouter().SkipClean(true)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -187,7 +188,8 @@ func (p *Pipeline) validate(x *exchange) bool {
 			}
 		}
 	}
-	if err := openapi3filter.ValidateRequest(x.r.Context(), x.in); err != nil {
+	decoded, err := p.check(x, body)
+	if err != nil {
 		problems, media := problemsFrom(err)
 		kind, status := core.RejectInvalid, http.StatusBadRequest
 		if media {
@@ -196,13 +198,72 @@ func (p *Pipeline) validate(x *exchange) bool {
 		x.resp = x.api.Reject(x.req, core.Rejection{Kind: kind, Status: status, Problems: problems})
 		return true
 	}
-	// The value kin-openapi decoded to validate the body is handed on, so the handler need not
-	// decode the same bytes again; only a JSON body's, whose shape the handler expects.
-	if v, ok := x.r.Body.(interface{ ValidatedValue() any }); ok && isJSON(x.r) {
-		x.req.Decoded = v.ValidatedValue()
+	// The value decoded to validate the body is handed on, so the handler need not decode the
+	// same bytes again; only a JSON body's, whose shape the handler expects.
+	if decoded != nil && isJSON(x.r) {
+		x.req.Decoded = decoded
 	}
 	resetBody(x.r, body)
 	return false
+}
+
+// check validates the request against its operation, as openapi3filter.ValidateRequest does, and
+// returns the decoded body. A JSON body with a schema is read here, in one pass (decodeValue),
+// and checked with the schema's own validator; kin-openapi checks the parameters. Any other body
+// — none, another media type, one the fast reading refuses — takes kin-openapi's whole path, so
+// its refusals keep kin-openapi's words.
+func (p *Pipeline) check(x *exchange, body []byte) (any, error) {
+	rb := x.route.Operation.RequestBody
+	if rb != nil && rb.Value != nil && len(body) > 0 {
+		header := x.r.Header.Get("Content-Type")
+		if media, _, err := mime.ParseMediaType(header); err == nil && media == "application/json" {
+			if mt := rb.Value.Content.Get(header); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
+				if value, err := decodeValue(body); err == nil {
+					return value, p.checkParamsAndBody(x, rb.Value, mt.Schema, value)
+				}
+			}
+		}
+	}
+	if err := openapi3filter.ValidateRequest(x.r.Context(), x.in); err != nil {
+		return nil, err
+	}
+	if v, ok := x.r.Body.(interface{ ValidatedValue() any }); ok {
+		return v.ValidatedValue(), nil
+	}
+	return nil, nil
+}
+
+// checkParamsAndBody is ValidateRequest's answer for a body already decoded: the parameters'
+// errors, then the body's, in one MultiError, the body's wrapped as ValidateRequestBody wraps it.
+func (p *Pipeline) checkParamsAndBody(x *exchange, rb *openapi3.RequestBody, schema *openapi3.SchemaRef, value any) error {
+	in := *x.in
+	in.Options = &p.parameters
+	var me openapi3.MultiError
+	if err := openapi3filter.ValidateRequest(x.r.Context(), &in); err != nil {
+		if multi, ok := err.(openapi3.MultiError); ok { //nolint:errorlint // ValidateRequest returns it bare
+			me = append(me, multi...)
+		} else {
+			me = append(me, err)
+		}
+	}
+	opts := []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}
+	if x.route.Spec.IsOpenAPI31OrLater() {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	if err := schema.Value.VisitJSON(value, opts...); err != nil {
+		id := strings.TrimSpace(schema.Ref)
+		if id == "" {
+			id = strings.TrimSpace(schema.Value.Title)
+		}
+		if id != "" {
+			id = " " + id
+		}
+		me = append(me, &openapi3filter.RequestError{Input: x.in, RequestBody: rb, Reason: "doesn't match schema" + id, Err: err})
+	}
+	if len(me) > 0 {
+		return me
+	}
+	return nil
 }
 
 // isJSON reports whether the request says its body is JSON (application/json and its +json kin).

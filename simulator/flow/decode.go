@@ -1,0 +1,314 @@
+package flow
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// decodeValue reads a JSON document into the values encoding/json's Decoder with UseNumber gives
+// (map[string]any, []any, string, json.Number, bool, nil), which is what kin-openapi validates
+// and what vendors read from core.Request.Decoded. The validate stage has already checked the
+// syntax (jsonError), so this is a straight descent without encoding/json's reflection, scanner
+// and buffering; anything unexpected is an error, and the caller falls back to kin-openapi's
+// own reading, whose words the refusal then uses.
+func decodeValue(data []byte) (any, error) {
+	d := decoder{data: data}
+	v, err := d.value(0)
+	if err != nil {
+		return nil, err
+	}
+	d.space()
+	if d.i != len(d.data) {
+		return nil, errBadJSON
+	}
+	return v, nil
+}
+
+var errBadJSON = errors.New("not the JSON the syntax check let through")
+
+// maxDepth matches encoding/json's nesting limit.
+const maxDepth = 10000
+
+type decoder struct {
+	data []byte
+	i    int
+}
+
+func (d *decoder) space() {
+	for d.i < len(d.data) {
+		switch d.data[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) value(depth int) (any, error) {
+	if depth > maxDepth {
+		return nil, errBadJSON
+	}
+	d.space()
+	if d.i >= len(d.data) {
+		return nil, errBadJSON
+	}
+	switch c := d.data[d.i]; {
+	case c == '{':
+		return d.object(depth)
+	case c == '[':
+		return d.array(depth)
+	case c == '"':
+		return d.string()
+	case c == 't':
+		return true, d.literal("true")
+	case c == 'f':
+		return false, d.literal("false")
+	case c == 'n':
+		return nil, d.literal("null")
+	case c == '-' || '0' <= c && c <= '9':
+		return d.number()
+	}
+	return nil, errBadJSON
+}
+
+func (d *decoder) literal(word string) error {
+	if len(d.data)-d.i < len(word) || string(d.data[d.i:d.i+len(word)]) != word {
+		return errBadJSON
+	}
+	d.i += len(word)
+	return nil
+}
+
+func (d *decoder) object(depth int) (any, error) {
+	d.i++ // {
+	m := map[string]any{}
+	d.space()
+	if d.i < len(d.data) && d.data[d.i] == '}' {
+		d.i++
+		return m, nil
+	}
+	for {
+		d.space()
+		if d.i >= len(d.data) || d.data[d.i] != '"' {
+			return nil, errBadJSON
+		}
+		k, err := d.string()
+		if err != nil {
+			return nil, err
+		}
+		d.space()
+		if d.i >= len(d.data) || d.data[d.i] != ':' {
+			return nil, errBadJSON
+		}
+		d.i++
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		m[k] = v // a repeated key: the last one wins, as with encoding/json
+		d.space()
+		if d.i >= len(d.data) {
+			return nil, errBadJSON
+		}
+		switch d.data[d.i] {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			return m, nil
+		default:
+			return nil, errBadJSON
+		}
+	}
+}
+
+func (d *decoder) array(depth int) (any, error) {
+	d.i++ // [
+	a := []any{}
+	d.space()
+	if d.i < len(d.data) && d.data[d.i] == ']' {
+		d.i++
+		return a, nil
+	}
+	for {
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, v)
+		d.space()
+		if d.i >= len(d.data) {
+			return nil, errBadJSON
+		}
+		switch d.data[d.i] {
+		case ',':
+			d.i++
+		case ']':
+			d.i++
+			return a, nil
+		default:
+			return nil, errBadJSON
+		}
+	}
+}
+
+func (d *decoder) number() (any, error) {
+	start := d.i
+	for d.i < len(d.data) {
+		switch c := d.data[d.i]; {
+		case '0' <= c && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E':
+			d.i++
+			continue
+		}
+		break
+	}
+	n := json.Number(d.data[start:d.i])
+	if !isNumber(string(n)) {
+		return nil, errBadJSON
+	}
+	return n, nil
+}
+
+// isNumber checks the JSON number grammar, as json.Number's own validity rule does.
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == '-' {
+		s = s[1:]
+		if s == "" {
+			return false
+		}
+	}
+	switch {
+	case s[0] == '0':
+		s = s[1:]
+	case '1' <= s[0] && s[0] <= '9':
+		for s = s[1:]; s != "" && '0' <= s[0] && s[0] <= '9'; s = s[1:] {
+		}
+	default:
+		return false
+	}
+	if len(s) >= 2 && s[0] == '.' && '0' <= s[1] && s[1] <= '9' {
+		for s = s[2:]; s != "" && '0' <= s[0] && s[0] <= '9'; s = s[1:] {
+		}
+	}
+	if len(s) >= 2 && (s[0] == 'e' || s[0] == 'E') {
+		s = s[1:]
+		if s[0] == '+' || s[0] == '-' {
+			s = s[1:]
+			if s == "" {
+				return false
+			}
+		}
+		for ; s != "" && '0' <= s[0] && s[0] <= '9'; s = s[1:] {
+		}
+	}
+	return s == ""
+}
+
+// string reads a quoted string the way encoding/json unquotes it: invalid UTF-8 and lone
+// surrogates become U+FFFD.
+func (d *decoder) string() (string, error) {
+	d.i++ // opening quote
+	start := d.i
+	// The common case: no escapes and valid UTF-8, one allocation.
+	for d.i < len(d.data) {
+		c := d.data[d.i]
+		if c == '"' {
+			s := d.data[start:d.i]
+			d.i++
+			if utf8.Valid(s) {
+				return string(s), nil
+			}
+			return string([]rune(string(s))), nil // each invalid byte as U+FFFD
+		}
+		if c == '\\' {
+			break
+		}
+		if c < 0x20 {
+			return "", errBadJSON
+		}
+		d.i++
+	}
+	buf := make([]byte, 0, d.i-start+16)
+	buf = append(buf, d.data[start:d.i]...)
+	for d.i < len(d.data) {
+		c := d.data[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			if utf8.Valid(buf) {
+				return string(buf), nil
+			}
+			return string([]rune(string(buf))), nil
+		case c < 0x20:
+			return "", errBadJSON
+		case c != '\\':
+			buf = append(buf, c)
+			d.i++
+			continue
+		}
+		d.i++
+		if d.i >= len(d.data) {
+			return "", errBadJSON
+		}
+		e := d.data[d.i]
+		d.i++
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := d.hex4()
+			if !ok {
+				return "", errBadJSON
+			}
+			if utf16.IsSurrogate(r) {
+				// A high surrogate followed by a low one is one rune; anything else is U+FFFD.
+				if d.i+1 < len(d.data) && d.data[d.i] == '\\' && d.data[d.i+1] == 'u' {
+					save := d.i
+					d.i += 2
+					r2, ok := d.hex4()
+					if ok {
+						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+							buf = utf8.AppendRune(buf, dec)
+							continue
+						}
+					}
+					d.i = save
+				}
+				r = utf8.RuneError
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			return "", errBadJSON
+		}
+	}
+	return "", errBadJSON
+}
+
+func (d *decoder) hex4() (rune, bool) {
+	if len(d.data)-d.i < 4 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(d.data[d.i:d.i+4]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	d.i += 4
+	return rune(v), true
+}

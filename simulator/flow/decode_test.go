@@ -1,0 +1,73 @@
+package flow
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// stdDecode is what kin-openapi's own reading gives.
+func stdDecode(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+func TestDecodeValueMatchesEncodingJSON(t *testing.T) {
+	for _, in := range []string{
+		`{}`, `[]`, `null`, `true`, `-0.5e+10`, `"x"`,
+		`{"recipients": {"contacts": ["ruth", "0"], "roles": [-3, "-4"]}, "message": "hi", "n": 1e3}`,
+		`{"a": 1, "a": 2}`, ` [1, [2, [3, {"b": null}]]] `,
+		`"esc \" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00 \ud800 \udc00x \ud800\u0041"`,
+		"\"raw \xff\xfe é \xe2\x82\"", "\"\xc3\\u00a9\"",
+	} {
+		want, err := stdDecode([]byte(in))
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		got, err := decodeValue([]byte(in))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("decodeValue(%s) = %#v, %v; want %#v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{``, `{`, `{"a" 1}`, `[1,]`, `01`, `1.`, `"\x01"`, `{} {}`, `tru`, `"\u12"`} {
+		if _, err := decodeValue([]byte(bad)); err == nil {
+			t.Errorf("decodeValue(%q) accepted it", bad)
+		}
+	}
+	deep := strings.Repeat("[", maxDepth+2) + strings.Repeat("]", maxDepth+2)
+	if _, err := decodeValue([]byte(deep)); err == nil {
+		t.Error("nesting past encoding/json's limit was accepted")
+	}
+}
+
+// FuzzDecodeValue holds the decoder to encoding/json: on every document json.Valid accepts it
+// gives the same value (or refuses, and the caller falls back to kin-openapi's reading).
+func FuzzDecodeValue(f *testing.F) {
+	for _, s := range []string{`{"a":[1,"b",null,true]}`, `"\ud83d\ude00\ud800"`, "\"\xff\"", `-1.5E-7`, `{"k":{"k":{}}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return
+		}
+		want, err := stdDecode(data)
+		if err != nil {
+			return
+		}
+		got, err := decodeValue(data)
+		if err != nil {
+			if len(data) < 1000 {
+				t.Fatalf("decodeValue(%q) refused valid JSON: %v", data, err)
+			}
+			return
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("decodeValue(%q) = %#v, want %#v", data, got, want)
+		}
+	})
+}
