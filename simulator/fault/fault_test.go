@@ -323,3 +323,35 @@ func TestIDs(t *testing.T) {
 		t.Errorf("derived seed %d: want a nonzero seed a JavaScript number holds", st.Seed)
 	}
 }
+
+// TestActiveFollowsTheRules: Active, which lets a request skip the rules when there are none,
+// follows every way rules come and go.
+func TestActiveFollowsTheRules(t *testing.T) {
+	s, _ := newSet(t, 5)
+	steps := []struct {
+		name string
+		do   func()
+		want bool
+	}{
+		{"new", func() {}, false},
+		{"file rule loaded", func() {
+			if err := s.Load([]byte("faults:\n  - {vendor: luma, action: drop}\n")); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+		{"rule added", func() { mustAdd(t, s, Rule{ID: "k", Vendor: "kore", Action: Hang}) }, true},
+		{"reset keeps the file rule", s.Reset, true},
+		{"cleared", s.Clear, false},
+		{"added again", func() { mustAdd(t, s, Rule{ID: "k", Vendor: "kore", Action: Hang}) }, true},
+		{"deleted", func() { s.Delete("k") }, false},
+	}
+	for _, st := range steps {
+		st.do()
+		if got := s.Active(); got != st.want {
+			t.Fatalf("%s: Active() = %v, want %v", st.name, got, st.want)
+		}
+	}
+	if _, ok := s.FailDelivery(nil, "luma", "", "ruth"); ok {
+		t.Fatal("FailDelivery failed a delivery with no rules")
+	}
+}

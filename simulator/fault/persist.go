@@ -77,5 +77,6 @@ func (s *Set) Restore(data []byte) error {
 		}
 	}
 	s.rules, s.next = rules, next
+	s.size.Store(int32(len(s.rules)))
 	return nil
 }

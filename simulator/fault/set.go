@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/notifysim/notifysim/simulator/core"
@@ -46,7 +47,13 @@ type Set struct {
 	base  uint64
 	rules []*entry
 	next  int
+	// size is len(rules), readable without the lock: with no rule (the usual case) a request
+	// pays neither the lock nor working out its tenant.
+	size atomic.Int32
 }
+
+// Active reports whether any rule is in force.
+func (s *Set) Active() bool { return s.size.Load() > 0 }
 
 // New returns an empty set publishing on env's bus. known maps each vendor to its operationIds;
 // seed 0 draws probabilities at random, any other seed replays them.
@@ -91,6 +98,7 @@ func (s *Set) Add(r Rule, fromFile bool) (State, error) {
 	}
 	e.rng = core.NewIDs(e.seed)
 	s.rules = append(s.rules, e)
+	s.size.Store(int32(len(s.rules)))
 	s.changed()
 	return e.state(), nil
 }
@@ -126,6 +134,7 @@ func (s *Set) Delete(id string) bool {
 		return false
 	}
 	s.rules = slices.Delete(s.rules, i, i+1)
+	s.size.Store(int32(len(s.rules)))
 	s.changed()
 	return true
 }
@@ -135,6 +144,7 @@ func (s *Set) Clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rules = nil
+	s.size.Store(0)
 	s.next = 0
 	s.seeds = seedSource(s.base)
 	s.changed()
@@ -155,6 +165,7 @@ func (s *Set) Reset() {
 	}
 	clear(s.rules[len(kept):])
 	s.rules = kept
+	s.size.Store(int32(len(s.rules)))
 	s.changed()
 }
 
@@ -240,6 +251,9 @@ func (s *Set) Request(m Match) Outcome {
 
 // FailDelivery implements core.DeliveryFaults with the fail-delivery rules.
 func (s *Set) FailDelivery(req *core.Request, vendor, tenant, recipient string) (string, bool) {
+	if !s.Active() {
+		return "", false
+	}
 	op := ""
 	if req != nil {
 		op = req.Operation

@@ -78,7 +78,7 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 // respond answers in the vendor's own body, a drop closes the connection, a hang waits for the
 // client to give up.
 func (p *Pipeline) faults(x *exchange) bool {
-	if x.vendor == nil || p.cfg.Faults == nil {
+	if x.vendor == nil || p.cfg.Faults == nil || !p.cfg.Faults.Active() {
 		return false
 	}
 	tenant := ""
