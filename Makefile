@@ -45,7 +45,7 @@ bench: ## run the Go benchmarks and write BENCHMARKS.md
 	./scripts/bench.sh
 
 .PHONY: bench-peers
-bench-peers: ## notifysim beside WireMock, Prism and a bare handler under wrk; writes BENCHMARKS.md (DURATION=10s)
+bench-peers: ## notifysim beside WireMock, Prism and a bare handler under wrk; writes BENCHMARKS.md (DURATION=10s, REPEAT=1 rounds)
 	./scripts/bench-peers.sh
 
 .PHONY: fuzz

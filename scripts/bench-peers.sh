@@ -2,7 +2,7 @@
 # `make bench-peers`: notifysim side by side with WireMock, Prism and a bare net/http handler.
 # Installs what is missing (Prism and WireMock from npm into .bench/peers, wrk from the system
 # packages), builds notifysim and the driver, and lets the driver (scripts/peerbench) run each
-# server in turn and write the table into BENCHMARKS.md. DURATION=10s THREADS=2 CONNS=32 ROUTES=…
+# server in turn and write the table into BENCHMARKS.md. DURATION=10s THREADS=2 CONNS=32 ROUTES=… REPEAT=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEERS=.bench/peers
@@ -34,4 +34,5 @@ mkdir -p bin .bench
 go build -o bin/notifysim ./cmd/notifysim
 go build -o .bench/peerbench ./scripts/peerbench
 exec .bench/peerbench --notifysim bin/notifysim --peers "$PEERS" --out BENCHMARKS.md \
-  --duration "${DURATION:-10s}" --threads "${THREADS:-2}" --conns "${CONNS:-32}" --routes "${ROUTES:-luma,luminous,kore}"
+  --duration "${DURATION:-10s}" --threads "${THREADS:-2}" --conns "${CONNS:-32}" --routes "${ROUTES:-luma,luminous,kore}" \
+  --repeat "${REPEAT:-1}"

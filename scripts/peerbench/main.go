@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -106,6 +107,7 @@ func run(args []string) int {
 	threads := fs.Int("threads", 2, "wrk threads")
 	conns := fs.Int("conns", 32, "wrk connections")
 	only := fs.String("routes", "luma,luminous,kore", "routes to run, comma-separated")
+	repeat := fs.Int("repeat", 1, "rounds of every server; each figure is the round with the median rps")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -129,38 +131,46 @@ func run(args []string) int {
 	routes := allRoutes(strings.TrimSpace(string(token)))
 	wiremockJar, _ := filepath.Glob(filepath.Join(*peers, "node_modules/wiremock/build/wiremock-standalone-*.jar"))
 	prism := filepath.Join(*peers, "node_modules/@stoplight/prism-cli/dist/index.js")
-	var results []result
-	results = append(results, measure(routes[0], "bare net/http handler (ceiling)", server{cmd: []string{self, "ceiling", "--addr", "{addr}"}}, *duration, *threads, *conns, work))
-	for _, rt := range routes {
-		if !strings.Contains(","+*only+",", ","+rt.name+",") {
-			continue
-		}
-		base := []string{*bin, "serve", "--addr", "{addr}", "--fixtures", *fixtures, "--log-level", "warn"}
-		results = append(results,
-			measure(rt, "notifysim serve", server{cmd: base}, *duration, *threads, *conns, work),
-			measure(rt, "notifysim serve --strict", server{cmd: append(append([]string{}, base...), "--strict")}, *duration, *threads, *conns, work))
-		if len(wiremockJar) == 1 {
-			dir, err := wiremockRoot(work, rt)
-			if err != nil {
-				results = append(results, result{route: rt.name, label: "WireMock", err: err})
-			} else {
-				results = append(results, measure(rt, "WireMock 3.13 stub, no journal", server{cmd: []string{"java", "-jar", wiremockJar[0],
-					"--port", "{port}", "--bind-address", "127.0.0.1", "--root-dir", dir, "--no-request-journal", "--disable-banner"}}, *duration, *threads, *conns, work))
+	round := func() []result {
+		var results []result
+		results = append(results, measure(routes[0], "bare net/http handler (ceiling)", server{cmd: []string{self, "ceiling", "--addr", "{addr}"}}, *duration, *threads, *conns, work))
+		for _, rt := range routes {
+			if !strings.Contains(","+*only+",", ","+rt.name+",") {
+				continue
+			}
+			base := []string{*bin, "serve", "--addr", "{addr}", "--fixtures", *fixtures, "--log-level", "warn"}
+			results = append(results,
+				measure(rt, "notifysim serve", server{cmd: base}, *duration, *threads, *conns, work),
+				measure(rt, "notifysim serve --strict", server{cmd: append(append([]string{}, base...), "--strict")}, *duration, *threads, *conns, work))
+			if len(wiremockJar) == 1 {
+				dir, err := wiremockRoot(work, rt)
+				if err != nil {
+					results = append(results, result{route: rt.name, label: "WireMock", err: err})
+				} else {
+					results = append(results, measure(rt, "WireMock 3.13 stub, no journal", server{cmd: []string{"java", "-jar", wiremockJar[0],
+						"--port", "{port}", "--bind-address", "127.0.0.1", "--root-dir", dir, "--no-request-journal", "--disable-banner"}}, *duration, *threads, *conns, work))
+				}
+			}
+			if _, err := os.Stat(prism); err == nil {
+				spec := filepath.Join(work, rt.spec+".yaml")
+				if err := copyFile(filepath.Join("openapi", rt.spec+".yaml"), spec); err != nil {
+					results = append(results, result{route: rt.name, label: "Prism", err: err})
+				} else {
+					prt := rt
+					prt.path = strings.TrimPrefix(rt.path, rt.base)
+					results = append(results, measure(prt, "Prism 5 mock of the same spec, one process", server{cmd: []string{"node", prism, "mock", "-h", "127.0.0.1", "-p", "{port}",
+						"--multiprocess=false", "--verboseLevel=warn", spec}}, *duration, *threads, *conns, work))
+				}
 			}
 		}
-		if _, err := os.Stat(prism); err == nil {
-			spec := filepath.Join(work, rt.spec+".yaml")
-			if err := copyFile(filepath.Join("openapi", rt.spec+".yaml"), spec); err != nil {
-				results = append(results, result{route: rt.name, label: "Prism", err: err})
-			} else {
-				prt := rt
-				prt.path = strings.TrimPrefix(rt.path, rt.base)
-				results = append(results, measure(prt, "Prism 5 mock of the same spec, one process", server{cmd: []string{"node", prism, "mock", "-h", "127.0.0.1", "-p", "{port}",
-					"--multiprocess=false", "--verboseLevel=warn", spec}}, *duration, *threads, *conns, work))
-			}
-		}
+		return results
 	}
-	table := render(results, *duration, *threads, *conns)
+	var all []result
+	for range max(*repeat, 1) {
+		all = append(all, round()...)
+	}
+	results, rounds := medians(all)
+	table := render(results, *duration, *threads, *conns) + rounds
 	fmt.Print(table)
 	if err := replaceSection(*out, "peers", "Side by side with WireMock and Prism", table); err != nil {
 		fmt.Fprintln(os.Stderr, "peerbench:", err)
@@ -168,6 +178,51 @@ func run(args []string) int {
 	}
 	fmt.Fprintln(os.Stderr, "wrote the peers section of", *out)
 	return 0
+}
+
+// medians keeps, for each route and server (in the order first run), the round with the median
+// rps, and writes every round's rps under the tables when there was more than one: on a shared
+// 2-core machine one round can land on a busy second.
+func medians(all []result) ([]result, string) {
+	type key struct{ route, label string }
+	var order []key
+	groups := map[key][]result{}
+	for _, r := range all {
+		k := key{r.route, r.label}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	var out []result
+	var notes []string
+	for _, k := range order {
+		g := groups[k]
+		var ok []result
+		var rps []string
+		for _, r := range g {
+			if r.err == nil {
+				ok = append(ok, r)
+				rps = append(rps, kilo(r.rps))
+			} else {
+				rps = append(rps, "failed")
+			}
+		}
+		if len(g) > 1 {
+			notes = append(notes, fmt.Sprintf("%s, %s: %s", k.route, k.label, strings.Join(rps, " · ")))
+		}
+		if len(ok) == 0 {
+			out = append(out, g[0])
+			continue
+		}
+		sort.Slice(ok, func(i, j int) bool { return ok[i].rps < ok[j].rps })
+		out = append(out, ok[len(ok)/2])
+	}
+	if len(notes) == 0 {
+		return out, ""
+	}
+	return out, "\nEach row is the round with the median rps of " + fmt.Sprint(len(groups[order[0]])) +
+		" rounds run one after another; every round's rps, in the order run:\n\n- " + strings.Join(notes, "\n- ") + "\n"
 }
 
 func allRoutes(koreToken string) []route {
