@@ -93,15 +93,11 @@ func (in *inboxAgg) channelNames(d *dict) []string {
 	return out
 }
 
-// postingKey is a field and the code of a lower-cased value: filters match case-insensitively.
-type postingKey struct {
-	field int
-	value uint32
-}
-
 // index holds the store's secondary indexes. It is guarded by the store's lock.
 type index struct {
-	lists   map[postingKey]*posting
+	// lists holds, per field, the list of each lower-cased value's code: filters match
+	// case-insensitively.
+	lists   [fieldCount]map[uint32]*posting
 	inboxes map[inboxKey]*inboxAgg
 	// timeSorted holds while every message was created no earlier than the one before it; then a
 	// Since filter can stop at the first older message. A clock set back turns it off until Reset.
@@ -110,13 +106,17 @@ type index struct {
 	lastNsec   int32
 	// last remembers each field's most recent list: a fan-out's messages share vendor, tenant,
 	// role and channel, so most adds skip the map lookup.
-	lastKey  [fieldCount]postingKey
+	lastKey  [fieldCount]uint32
 	lastList [fieldCount]*posting
 	textCap  int // TextScanCap; a test lowers it
 }
 
 func newIndex() index {
-	return index{lists: map[postingKey]*posting{}, inboxes: map[inboxKey]*inboxAgg{}, timeSorted: true, textCap: TextScanCap}
+	ix := index{inboxes: map[inboxKey]*inboxAgg{}, timeSorted: true, textCap: TextScanCap}
+	for f := range ix.lists {
+		ix.lists[f] = map[uint32]*posting{}
+	}
+	return ix
 }
 
 func (ix *index) add(d *dict, r *rec, pos int64) {
@@ -124,12 +124,12 @@ func (ix *index) add(d *dict, r *rec, pos int64) {
 		if c == 0 {
 			continue
 		}
-		k := postingKey{f, d.lower[c]}
+		k := d.lower[c]
 		p := ix.lastList[f]
 		if p == nil || ix.lastKey[f] != k {
-			if p = ix.lists[k]; p == nil {
+			if p = ix.lists[f][k]; p == nil {
 				p = &posting{}
-				ix.lists[k] = p
+				ix.lists[f][k] = p
 			}
 			ix.lastKey[f], ix.lastList[f] = k, p
 		}
@@ -159,9 +159,9 @@ func (ix *index) drop(d *dict, r *rec, pos int64) {
 		if c == 0 {
 			continue
 		}
-		k := postingKey{f, d.lower[c]}
-		if p := ix.lists[k]; p != nil && p.popFront(pos) && p.head == len(p.pos) {
-			delete(ix.lists, k)
+		k := d.lower[c]
+		if p := ix.lists[f][k]; p != nil && p.popFront(pos) && p.head == len(p.pos) {
+			delete(ix.lists[f], k)
 			if ix.lastList[f] == p {
 				ix.lastList[f] = nil
 			}
@@ -361,7 +361,7 @@ func (s *MemStore) candidates(q query) candidateList {
 }
 
 func (ix *index) list(field int, value uint32) []int64 {
-	if p := ix.lists[postingKey{field, value}]; p != nil {
+	if p := ix.lists[field][value]; p != nil {
 		return p.live()
 	}
 	return nil

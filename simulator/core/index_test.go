@@ -176,9 +176,11 @@ func TestEvictedPostingsAreCompacted(t *testing.T) {
 	s := NewMemStore()
 	s.Add(randomMessages(rand.New(rand.NewPCG(3, 4)), 1000))
 	s.evictFirst(990)
-	for k, p := range s.idx.lists {
-		if len(p.pos) > 2*len(p.live())+65 {
-			t.Errorf("list %v keeps %d slots for %d live messages", k, len(p.pos), len(p.live()))
+	for f, lists := range s.idx.lists {
+		for k, p := range lists {
+			if len(p.pos) > 2*len(p.live())+65 {
+				t.Errorf("field %d list %v keeps %d slots for %d live messages", f, k, len(p.pos), len(p.live()))
+			}
 		}
 	}
 	total := 0
