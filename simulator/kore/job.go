@@ -286,7 +286,7 @@ func finalStatus(logs []statusLog) string {
 }
 
 // resolve maps each identity to the user's identity on the job's channel and renders the
-// message; scripts of a batch run side by side, each in its own sandbox.
+// message; scripts of a batch run side by side, each worker with its own script.Runner.
 func (v *Vendor) resolve(j *job, identities []string) []outcome {
 	outs := make([]outcome, len(identities))
 	var scripted []int
@@ -319,9 +319,9 @@ func (v *Vendor) resolve(j *job, identities []string) []outcome {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				v.scriptSlots <- struct{}{}
-				v.runScript(j, &outs[i])
-				<-v.scriptSlots
+				r := <-v.scriptSlots
+				v.runScript(j, &outs[i], r)
+				v.scriptSlots <- r
 			}
 		}()
 	}
@@ -333,7 +333,7 @@ func (v *Vendor) resolve(j *job, identities []string) []outcome {
 	return outs
 }
 
-func (v *Vendor) runScript(j *job, o *outcome) {
+func (v *Vendor) runScript(j *job, o *outcome, r *script.Runner) {
 	if j.compileErr != nil {
 		o.failure = j.compileErr.Error()
 		return
@@ -354,7 +354,7 @@ func (v *Vendor) runScript(j *job, o *outcome) {
 		},
 		"identity": o.identity,
 	}
-	res, err := script.Run(j.program, script.Env{
+	res, err := r.Run(j.program, script.Env{
 		Context: ctx,
 		Globals: map[string]any{"identity": o.identity},
 		Now:     v.env.Clock.Now,

@@ -193,3 +193,34 @@ func FuzzScript(f *testing.F) {
 		}
 	})
 }
+
+const benchSrc = `print(JSON.stringify({text: 'Hi ' + identity + ' on ' + context.session.BotUserSession.lastMessage.channel}))`
+
+// BenchmarkRun is one run in a fresh sandbox.
+func BenchmarkRun(b *testing.B) {
+	p, err := Compile(benchSrc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Run(p, demoEnv(), Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRunnerRun is one run in a Runner's kept runtime.
+func BenchmarkRunnerRun(b *testing.B) {
+	p, err := Compile(benchSrc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := NewRunner()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Run(p, demoEnv(), Limits{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,241 @@
+package script
+
+import (
+	"math/rand"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// Runner runs programs one after another in one runtime, built and hardened once, instead of a
+// fresh sandbox per run: a fresh goja runtime with the guards installed costs a few hundred
+// microseconds, a run in a kept one a few. A Runner is not safe for concurrent use: give each
+// worker its own. Programs that Compile finds unfit to share (see shareable) run in a fresh
+// sandbox as Run runs them.
+//
+// Why one run can't leak into the next:
+//   - Every object reachable from the global object when the runtime is built (the intrinsics:
+//     constructors, prototypes, Math, JSON, Reflect, every built-in function and accessor, and
+//     print) is frozen once the guards are installed. A frozen object's properties, attributes,
+//     prototype and extensibility can't change, and none of these objects holds internal state a
+//     method could change: Date.prototype and RegExp.prototype are ordinary objects in goja, the
+//     String, Number and Boolean prototypes wrap immutable primitives, Array.prototype is an
+//     empty array whose length is frozen with it, native functions keep nothing.
+//   - Each run gets a new global object, built from the baseline's property list (names, values,
+//     attributes): a script's global variables, assignments to globals and the context it is
+//     given live on that object, which no later run can reach. eval is left off it, because an
+//     indirect eval of a let or const would declare it in the runtime's global lexical scope,
+//     the one place a script can write that is not an object; a shared program never names eval
+//     or Function (shareable), and the Function constructor's code can only reach the global
+//     object of its own run.
+//   - A program with top-level let, const or class runs as the body of a function, so those
+//     declarations are locals rather than entries in that global lexical scope.
+//   - The promise job queue is drained before a run returns (goja runs it on the way out), Date
+//     and Math.random get the run's own sources, and a run that was interrupted (time, memory,
+//     output), overflowed its stack, crashed or was given up takes the runtime with it: the next
+//     run builds a new one. An ordinary exception leaves nothing behind and keeps it.
+//
+// What freezing would otherwise change for a script (patching or extending a built-in, or
+// assigning a property such as toString or name that an object inherits from a frozen
+// prototype) is why a program that could do any of that is not shared (shareable).
+type Runner struct {
+	vm    *goja.Runtime
+	pr    *printer
+	print goja.Value
+	// base is the frozen baseline global object, each run's global object's prototype.
+	base  *goja.Object
+	names builtinNames
+	exec  *executor
+}
+
+// NewRunner returns a Runner; its runtime is built on the first run that needs it.
+func NewRunner() *Runner { return &Runner{} }
+
+// Run executes p like the package's Run, in this Runner's runtime when p can share one.
+func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
+	lim = lim.withDefaults()
+	// The guards' string cap is built into the runtime: another cap needs a sandbox of its own.
+	if p.shared == nil || lim.StringLength != DefaultStringLength {
+		return Run(p, env, lim)
+	}
+	if r.vm == nil {
+		if err := r.build(); err != nil {
+			return Run(p, env, lim)
+		}
+	}
+	if r.exec == nil {
+		r.exec = &executor{reqs: make(chan func(), 1)}
+	}
+	res, err, clean := supervise(r.vm, lim, r.exec.start, func() (Result, error) { return r.run(p, env, lim) })
+	if !clean {
+		// The executor may still be inside the abandoned run: the next one gets a new one.
+		r.vm, r.exec = nil, nil
+	}
+	return res, err
+}
+
+// executor is the goroutine a Runner's runs execute on. It outlives a run, so the stack goja
+// grows is grown once rather than once per run, and it ends after idleFor without work, so an
+// idle Runner holds no goroutine.
+type executor struct {
+	mu    sync.Mutex
+	alive bool
+	reqs  chan func()
+}
+
+const idleFor = time.Second
+
+// start hands f to the executor, starting it when it is not running. The send happens under mu,
+// so an executor that is deciding to stop either takes f or is replaced.
+func (e *executor) start(f func()) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.alive {
+		e.alive = true
+		go e.loop()
+	}
+	e.reqs <- f
+}
+
+func (e *executor) loop() {
+	idle := time.NewTimer(idleFor)
+	defer idle.Stop()
+	for {
+		select {
+		case f := <-e.reqs:
+			f()
+			idle.Reset(idleFor)
+		case <-idle.C:
+			e.mu.Lock()
+			select {
+			case f := <-e.reqs:
+				e.mu.Unlock()
+				f()
+				idle.Reset(idleFor)
+			default:
+				e.alive = false
+				e.mu.Unlock()
+				return
+			}
+		}
+	}
+}
+
+// hardenSrc deletes eval, freezes every object reachable from the global object (through
+// property values, getters, setters and prototypes), and returns what the gate needs: the
+// names of every property of every object it froze, the globals that hold objects, and the
+// names a global variable resolves to on the global object or Object.prototype.
+const hardenSrc = `(function (global, extra) {
+  var freeze = Object.freeze, ownKeys = Reflect.ownKeys, gopd = Object.getOwnPropertyDescriptor,
+      getProto = Object.getPrototypeOf, SetC = Set, setHas = Set.prototype.has, setAdd = Set.prototype.add,
+      apply = Reflect.apply;
+  delete global.eval;
+  var seen = new SetC(), todo = [global, extra], names = [], objects = [], globals = [];
+  var gks = ownKeys(global).concat(ownKeys(Object.prototype));
+  for (var i = 0; i < gks.length; i++) {
+    var k = gks[i];
+    if (typeof k !== 'string') continue;
+    globals.push(k);
+    var v = global[k];
+    if (k !== 'globalThis' && v !== null && (typeof v === 'object' || typeof v === 'function')) objects.push(k);
+  }
+  while (todo.length) {
+    var o = todo.pop();
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function') || apply(setHas, seen, [o])) continue;
+    apply(setAdd, seen, [o]);
+    todo.push(getProto(o));
+    var ks = ownKeys(o);
+    for (var j = 0; j < ks.length; j++) {
+      var d = gopd(o, ks[j]);
+      if (typeof ks[j] === 'string') names.push(ks[j]);
+      if ('value' in d) todo.push(d.value); else todo.push(d.get, d.set);
+    }
+    freeze(o);
+  }
+  return [names, objects, globals];
+})`
+
+var harden = goja.MustCompile("harden", hardenSrc, true)
+
+func (r *Runner) build() error {
+	vm := goja.New()
+	vm.SetMaxCallStackSize(512)
+	pr := &printer{vm: vm}
+	print := vm.ToValue(pr.print)
+	if err := installGuards(vm, Limits{}.withDefaults()); err != nil {
+		return err
+	}
+	h, err := vm.RunProgram(harden)
+	if err != nil {
+		return err
+	}
+	fn, _ := goja.AssertFunction(h)
+	v, err := fn(goja.Undefined(), vm.GlobalObject(), print)
+	if err != nil {
+		return err
+	}
+	var lists [3][]string
+	if err := vm.ExportTo(v, &lists); err != nil {
+		return err
+	}
+	bn := builtinNames{props: set(lists[0]), objects: set(lists[1]), globals: set(lists[2])}
+	bn.objects["print"] = true
+	r.vm, r.pr, r.print, r.base, r.names = vm, pr, print, vm.GlobalObject(), bn
+	return nil
+}
+
+func set(names []string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+// run is one run in the kept runtime, on a global object of its own.
+func (r *Runner) run(p *Program, env Env, lim Limits) (Result, error) {
+	vm := r.vm
+	g := vm.NewObject()
+	if err := g.SetPrototype(r.base); err != nil {
+		return Result{}, err
+	}
+	if err := g.DefineDataProperty("globalThis", g, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+		return Result{}, err
+	}
+	// As vm.Set would make them in a fresh sandbox: plain, enumerable, writable properties.
+	set := func(name string, v goja.Value) error {
+		return g.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE)
+	}
+	if err := set("print", r.print); err != nil {
+		return Result{}, err
+	}
+	if err := set("context", toJS(vm, env.Context)); err != nil {
+		return Result{}, err
+	}
+	for k, v := range env.Globals {
+		if err := set(k, toJS(vm, v)); err != nil {
+			return Result{}, err
+		}
+	}
+	vm.SetGlobalObject(g)
+	now, rnd := env.Now, env.Rand
+	if now == nil {
+		now = time.Now
+	}
+	if rnd == nil {
+		rnd = rand.Float64
+	}
+	vm.SetTimeSource(now)
+	vm.SetRandSource(rnd)
+	r.pr.reset(lim.Output)
+	v, err := vm.RunProgram(p.shared)
+	if err == nil && p.wrapped {
+		fn, _ := goja.AssertFunction(v)
+		_, err = fn(g)
+	}
+	if err != nil {
+		return Result{}, failure(err, lim)
+	}
+	return message(r.pr.out.String())
+}
