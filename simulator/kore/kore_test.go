@@ -279,3 +279,46 @@ func TestTokenRoundTrip(t *testing.T) {
 		t.Fatal("the minted token outlived its TTL")
 	}
 }
+
+// A script job's identities share a script worker's runtime (script.Runner) but not its state:
+// what the script leaves behind for one identity is gone for the next.
+func TestScriptIdentitiesAreIsolated(t *testing.T) {
+	env := newEnv(t)
+	v := demo(t, env)
+	tok, err := Token(TokenOptions{ClientID: DemoClientID, Secret: DemoSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, src string }{
+		{"a global", `var clean = typeof seen === 'undefined'; seen = identity; print(clean ? 'clean' : 'saw ' + seen)`},
+		{"a patched prototype", `var clean = [].seen === undefined; Array.prototype.seen = identity; print(clean ? 'clean' : 'saw ' + [].seen)`},
+		{"a prototype reached round the gate", `var ap = [][('__pro' + 'to__')]; var clean = [].seen === undefined; ap.seen = identity; print(clean ? 'clean' : 'saw ' + [].seen)`},
+		{"a replaced JSON.stringify", `var clean = JSON.stringify(1) === '1'; JSON.stringify = function () { return identity }; print(clean ? 'clean' : 'saw ' + JSON.stringify(1))`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env.Store.Reset()
+			body, _ := json.Marshal(map[string]any{"channel": "msteams", "userIdentityType": "resolve",
+				"message": map[string]string{"type": "script", "val": tt.src}, "identities": []string{"alice@example.com", "bob@example.com"}})
+			r := httptest.NewRequest("POST", "/api/public/bot/st-demo-bot/notify", nil)
+			r.Header.Set("auth", tok)
+			req := &core.Request{HTTP: r, PathParams: map[string]string{"BotID": DemoBotID}, ID: "r-" + tt.name, Body: body}
+			if refused := v.Authenticate("sendProactiveNotification", req); refused != nil {
+				t.Fatalf("refused: %+v", refused)
+			}
+			if resp := v.notify(req); resp.Status != 200 {
+				t.Fatalf("status %d: %+v", resp.Status, resp.Body)
+			}
+			env.Clock.Advance(time.Second)
+			msgs := env.Store.Query(core.Filter{Vendor: "kore"})
+			if len(msgs) != 2 {
+				t.Fatalf("%d messages, want 2", len(msgs))
+			}
+			for _, m := range msgs {
+				if m.Body != "clean" {
+					t.Errorf("%s got %q, want clean", m.Recipient.ID, m.Body)
+				}
+			}
+		})
+	}
+}

@@ -27,6 +27,14 @@ func mustRun(t *testing.T, src string, lim Limits) (Result, error) {
 	return Run(p, demoEnv(), lim)
 }
 
+// runModes are the two ways a program runs: a fresh sandbox (Run), and a Runner that one table's
+// cases share in order, so each case also runs in a runtime the case before it used (or threw
+// away).
+func runModes() map[string]func(*Program, Env, Limits) (Result, error) {
+	shared := NewRunner()
+	return map[string]func(*Program, Env, Limits) (Result, error){"fresh": Run, "runner": shared.Run}
+}
+
 func TestRunMessages(t *testing.T) {
 	tests := []struct {
 		name, src string
@@ -45,18 +53,31 @@ func TestRunMessages(t *testing.T) {
 		{"a small repeat is allowed", `print('ab'.repeat(3))`, "ababab", false},
 		{"array methods still work", `var a = [3, 1, 2]; print(a.sort().map(function (x) { return x * 2 }).join('-'), Math.max.apply(null, a), Array.from('ab').length, [...a].length)`, "2-4-6 3 2 3", false},
 		{"JSON.stringify still works", `var o = {a: [1, {b: 'c'}]}; o.self = undefined; print(JSON.stringify(o, null, 0))`, `{"a":[1,{"b":"c"}]}`, true},
+		{"top-level let and const", `const a = 'x'; let b = a + 'y'; class C { m() { return b } } print(new C().m())`, "xy", false},
+		{"top-level var and function are globals", `var v = 1; function f() { return 2 } print(this.v + globalThis.f() + typeof globalThis.print)`, "3function", false},
+		{"an implicit global", `g = 'implicit'; print(globalThis.g)`, "implicit", false},
+		{"a global may be replaced", `JSON = {stringify: function () { return 'own' }}; print(JSON.stringify(1))`, "own", false},
+		{"a built-in may be extended", `String.prototype.shout = function () { return this.toUpperCase() + '!' }; print('hi'.shout())`, "HI!", false},
+		{"an inherited property may be overridden", `var e = new Error('a'); e.message = 'b'; var o = {}; o.toString = function () { return 'mine' }; print(e.message + ' ' + o)`, "b mine", false},
+		{"a promise job runs before the run ends", `Promise.resolve().then(function () { print('later') })`, "later", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := mustRun(t, tt.src, Limits{})
+			p, err := Compile(tt.src)
 			if err != nil {
-				t.Fatalf("error: %v", err)
+				t.Fatal(err)
 			}
-			if res.Text != tt.text {
-				t.Errorf("text = %q, want %q", res.Text, tt.text)
-			}
-			if (res.JSON != nil) != tt.json {
-				t.Errorf("JSON = %v, want JSON: %v", res.JSON, tt.json)
+			for mode, run := range runModes() {
+				res, err := run(p, demoEnv(), Limits{})
+				if err != nil {
+					t.Fatalf("%s: error: %v", mode, err)
+				}
+				if res.Text != tt.text {
+					t.Errorf("%s: text = %q, want %q", mode, res.Text, tt.text)
+				}
+				if (res.JSON != nil) != tt.json {
+					t.Errorf("%s: JSON = %v, want JSON: %v", mode, res.JSON, tt.json)
+				}
 			}
 		})
 	}
@@ -97,21 +118,44 @@ func TestRunFailures(t *testing.T) {
 		{"a huge typed array", `new Float64Array(1e9)`, Limits{}, KindException, "Float64Array is not defined"},
 		{"no require", `require('fs')`, Limits{}, KindException, "require is not defined"},
 		{"no process", `print(process.env)`, Limits{}, KindException, "process is not defined"},
+		// The same hostile calls in the shapes a shared runtime runs (see shareable).
+		{"sorting a huge array-like, shared", `[].sort.call({length: 4e9})`, Limits{}, KindException, "Invalid array length"},
+		{"indexOf over a huge array-like, shared", `[].indexOf.call({length: 1e15}, 1)`, Limits{}, KindException, "Invalid array length"},
+		{"stringifying a nested huge array, shared", `JSON.stringify({x: [new Array(4e9)]})`, Limits{}, KindException, "Invalid array length"},
+		{"a huge join, shared", `print(new Array(1e9).join('-'))`, Limits{}, KindException, "Invalid string length"},
+		{"an infinite loop, shared", `for (;;) {}`, Limits{Time: 50 * time.Millisecond}, KindTimeout, "within 50ms"},
+		{"too much output, shared", `for (;;) print('xxxxxxxxxxxxxxxx')`, Limits{Output: 1000}, KindOutput, "more than 1000 bytes"},
+		{"runaway recursion, shared", `function g() { return g() + 1 } g()`, Limits{}, KindException, "call stack"},
+		// The guards hold their own references: shadowing what they call switches nothing off.
+		{"shadowing Number", `Number = function () { return 0 }; [].sort.call({length: 4e9})`, Limits{}, KindException, "Invalid array length"},
+		{"shadowing Set", `Set = function () { this.has = function () { return true } }; JSON.stringify([new Array(4e9)])`, Limits{}, KindException, "Invalid array length"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := mustRun(t, tt.src, tt.lim)
-			var se *Error
-			if !errors.As(err, &se) {
-				t.Fatalf("error = %v, want a script Error", err)
+			p, err := Compile(tt.src)
+			if err != nil {
+				checkError(t, "compile", err, tt.kind, tt.reason)
+				return
 			}
-			if se.Kind != tt.kind {
-				t.Errorf("kind = %s (%s), want %s", se.Kind, se.Msg, tt.kind)
-			}
-			if !strings.Contains(se.Msg, tt.reason) {
-				t.Errorf("message %q does not contain %q", se.Msg, tt.reason)
+			for mode, run := range runModes() {
+				_, err := run(p, demoEnv(), tt.lim)
+				checkError(t, mode, err, tt.kind, tt.reason)
 			}
 		})
+	}
+}
+
+func checkError(t *testing.T, mode string, err error, kind, reason string) {
+	t.Helper()
+	var se *Error
+	if !errors.As(err, &se) {
+		t.Fatalf("%s: error = %v, want a script Error", mode, err)
+	}
+	if se.Kind != kind {
+		t.Errorf("%s: kind = %s (%s), want %s", mode, se.Kind, se.Msg, kind)
+	}
+	if !strings.Contains(se.Msg, reason) {
+		t.Errorf("%s: message %q does not contain %q", mode, se.Msg, reason)
 	}
 }
 
@@ -137,6 +181,131 @@ func TestRunsAreIsolated(t *testing.T) {
 	res, err := mustRun(t, `print(({}).polluted === undefined)`, Limits{})
 	if err != nil || res.Text != "true" {
 		t.Errorf("prototype pollution leaked into a fresh run: %q %v", res.Text, err)
+	}
+}
+
+// One Runner serves identity after identity: nothing one run does to globals, built-ins or
+// prototypes is seen by the next, whether the program runs in the shared runtime (where the
+// built-ins are frozen) or the gate sends it to a fresh sandbox.
+func TestRunnerRunsAreIsolated(t *testing.T) {
+	check, err := Compile(`print([typeof seen, typeof leaked, typeof later, ({}).polluted, [].polluted, 'x'.polluted,
+		JSON.stringify({text: 'ok'}), [3, 1, 2].sort().join(''), typeof Math.polluted, Object.keys(globalThis).join(',')].map(function (x) { return String(x) }).join(' '))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if check.shared == nil {
+		t.Fatal("the check program does not share the runtime")
+	}
+	const clean = "undefined undefined undefined undefined undefined undefined {\"text\":\"ok\"} 123 undefined print,context,identity"
+	attempts := []struct {
+		src    string
+		shared bool
+	}{
+		// Globals live on the run's own global object.
+		{`var seen = 1; leaked = 2; globalThis.later = 3; print('a')`, true},
+		// Written plainly, built-ins are patched in a fresh sandbox (the gate sends them there).
+		{`Array.prototype.polluted = 1; Object.prototype.polluted = 1; String.prototype.polluted = 1; print('a')`, false},
+		{`JSON.stringify = function () { return 'hijacked' }; Array.prototype.sort = function () { return [9] }; print('a')`, false},
+		{`Object.defineProperty(Math, 'polluted', {value: 1}); print('a')`, false},
+		// Written to slip past the gate: they run in the shared runtime and meet frozen built-ins.
+		{`var ap = [][('__pro' + 'to__')]; ap.polluted = 1; print('a')`, true},
+		{`var op = ({})[('__pro' + 'to__')]; op.polluted = 1; print('a')`, true},
+		{`var J = this[('JS' + 'ON')]; var O = this[('Obj' + 'ect')]; O[('define' + 'Property')](J, 'stringify', {value: function () { return 'hijacked' }})`, true},
+		{`var e = this[('ev' + 'al')]; if (e) e('let leaked = 1'); var F = (function () {})[('constr' + 'uctor')]; F('leaked = 1; let later = 2')(); print('a')`, true},
+		{`var seen = 1; later = 3; print('a')`, true},
+		{`let seen = 1; const leaked = 2; print('a')`, true},
+	}
+	r := NewRunner()
+	for _, a := range attempts {
+		src := a.src
+		p, err := Compile(src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if (p.shared != nil) != a.shared {
+			t.Errorf("%s: shared = %v, want %v", src, p.shared != nil, a.shared)
+		}
+		_, _ = r.Run(p, demoEnv(), Limits{})
+		res, err := r.Run(check, demoEnv(), Limits{})
+		if err != nil || res.Text != clean {
+			t.Errorf("after %s\n got %q %v\nwant %q", src, res.Text, err, clean)
+		}
+	}
+}
+
+// The shared runtime keeps going after an ordinary exception and is rebuilt after an interrupt.
+func TestRunnerKeepsItsRuntime(t *testing.T) {
+	r := NewRunner()
+	ok, _ := Compile(`print('ok')`)
+	throw, _ := Compile(`throw new Error('boom')`)
+	loop, _ := Compile(`for (;;) {}`)
+	if _, err := r.Run(ok, demoEnv(), Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	vm := r.vm
+	if _, err := r.Run(throw, demoEnv(), Limits{}); err == nil {
+		t.Fatal("no error from a throw")
+	}
+	if r.vm != vm {
+		t.Error("an exception threw the runtime away")
+	}
+	if _, err := r.Run(loop, demoEnv(), Limits{Time: 20 * time.Millisecond}); err == nil {
+		t.Fatal("no error from a loop")
+	}
+	if r.vm != nil {
+		t.Error("an interrupted runtime was kept")
+	}
+	if res, err := r.Run(ok, demoEnv(), Limits{}); err != nil || res.Text != "ok" {
+		t.Errorf("after a timeout: %q %v", res.Text, err)
+	}
+}
+
+func TestShareable(t *testing.T) {
+	tests := []struct {
+		src          string
+		shared, wrap bool
+	}{
+		{`print(JSON.stringify({text: 'Hi ' + identity + ' on ' + context.session.BotUserSession.lastMessage.channel}))`, true, false},
+		{`var msg = {}; msg.text = 'Hi'; msg.data = {n: 1}; msg.data.n++; print(JSON.stringify(msg))`, true, false},
+		{`const a = [1, 2].map(function (x) { return x * 2 }); print(a.join(','))`, true, true},
+		{`if (typeof Intl === 'undefined' && x instanceof Date) print(Math.max(1, 2), new Date(), String(1), Object.keys({}))`, true, false},
+		{`g = 1; print(g)`, true, false},
+		{`Array.prototype.x = 1`, false, false},
+		{`''.__proto__.x = 1`, false, false},
+		{`x.constructor.y = 1`, false, false},
+		{`Object.defineProperty({}, 'x', {})`, false, false},
+		{`Object.assign({}, {})`, false, false},
+		{`Reflect.ownKeys({})`, false, false},
+		{`eval('1')`, false, false},
+		{`Function('return 1')`, false, false},
+		{`o['prototype']`, false, false},
+		{"o[`constructor`]", false, false},
+		{`Math.x = 1`, false, false},
+		{`String.format = function () {}`, false, false},
+		{`Math.max.x = 1`, false, false},
+		{`o[k] = 1`, false, false},
+		{`e.message = 'x'`, false, false},
+		{`o.toString = function () {}`, false, false},
+		{`delete o.name`, false, false},
+		{`var M = Math`, false, false},
+		{`f(JSON)`, false, false},
+		{`var o = {Math}`, false, false},
+		{`class E extends Error {}`, false, true},
+		{`with (o) { x = 1 }`, false, false},
+		{`for (o.length in {}) ;`, false, false},
+		{`[o.x] = [1]`, false, false},
+		{`JSON = {}`, false, false},
+		{`var Number = 1`, false, false},
+		{`function escape() {}`, false, false},
+		{`toString = 1`, false, false},
+		{`print = null`, false, false},
+		{`var p = print`, false, false},
+	}
+	for _, tt := range tests {
+		shared, wrap := shareable(tt.src)
+		if shared != tt.shared || (shared && wrap != tt.wrap) {
+			t.Errorf("shareable(%s) = %v, %v; want %v, %v", tt.src, shared, wrap, tt.shared, tt.wrap)
+		}
 	}
 }
 
