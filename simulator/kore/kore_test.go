@@ -322,3 +322,22 @@ func TestScriptIdentitiesAreIsolated(t *testing.T) {
 		})
 	}
 }
+
+// prefixedUUID and payloadFor are the allocation-lean forms of prefix+IDs.UUID() and of the
+// notify body narrowed to one identity: they must give the same strings.
+func TestLeanEncodings(t *testing.T) {
+	a, b := core.NewIDs(7), core.NewIDs(7)
+	for range 50 {
+		if got, want := prefixedUUID(a, "nl-"), "nl-"+b.UUID(); got != want {
+			t.Fatalf("prefixedUUID = %s, want %s", got, want)
+		}
+	}
+	j := &job{payloadHead: []byte(`{"channel":"msteams","identities":[`)}
+	for _, id := range []string{"alice@example.com", `quo"te`, `back\slash`, "<b>&", "tab\there", "ünï", "\u2028", "bad\xffutf8", ""} {
+		enc, _ := json.Marshal(id)
+		want := `{"channel":"msteams","identities":[` + string(enc) + `]}`
+		if got := string(j.payloadFor(id)); got != want {
+			t.Errorf("payloadFor(%q) = %s, want %s", id, got, want)
+		}
+	}
+}
