@@ -146,8 +146,8 @@ const guardsSrc = `(function (max, global) {
   // (var Number = ...) or, in a fresh sandbox, patches a prototype must not switch a guard off.
   var apply = Reflect.apply, construct = Reflect.construct, isArray = Array.isArray, keys = Object.keys,
       defineProperty = Object.defineProperty, Num = Number, Str = String, mathMax = Math.max,
-      RangeErr = RangeError, SetC = Set, setHas = Set.prototype.has, setAdd = Set.prototype.add,
-      iteratorSym = Symbol.iterator, JSONobj = JSON;
+      RangeErr = RangeError, SetC = Set, uncurry = Function.prototype.bind.bind(Function.prototype.call),
+      setHas = uncurry(Set.prototype.has), setAdd = uncurry(Set.prototype.add), iteratorSym = Symbol.iterator;
   function def(obj, name, fn) {
     defineProperty(obj, name, {value: fn, writable: true, configurable: true, enumerable: false});
   }
@@ -160,8 +160,8 @@ const guardsSrc = `(function (max, global) {
   function checkLength(o) { if (lengthOf(o) > max) throw new RangeErr('Invalid array length'); }
   // deep checks every array JSON.stringify would walk; seen stops at cycles, which stringify refuses.
   function deep(v, seen) {
-    if (v === null || typeof v !== 'object' || apply(setHas, seen, [v])) return;
-    apply(setAdd, seen, [v]);
+    if (v === null || typeof v !== 'object' || setHas(seen, v)) return;
+    setAdd(seen, v);
     if (isArray(v)) {
       checkLength(v);
       for (var i = 0; i < v.length; i++) deep(v[i], seen);
@@ -202,9 +202,11 @@ const guardsSrc = `(function (max, global) {
   def(Function.prototype, 'apply', function apply_(self, args) { checkLength(args); return apply(fnApply, this, arguments); });
   def(Reflect, 'apply', function (f, self, args) { checkLength(args); return apply(f, self, args); });
   def(Reflect, 'construct', function (f, args) { checkLength(args); return apply(construct, undefined, arguments); });
+  // Called directly rather than through arguments: stringify(v) and stringify(v, undefined,
+  // undefined) are the same call, and a run spends less without an arguments object.
   def(JSON, 'stringify', function stringify_(v, replacer, space) {
     deep(v, new SetC()); checkLength(replacer);
-    return apply(stringify, JSONobj, arguments);
+    return stringify(v, replacer, space);
   });
   ['ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
    'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array',
