@@ -188,7 +188,7 @@ func TestRunsAreIsolated(t *testing.T) {
 // prototypes is seen by the next, whether the program runs in the shared runtime (where the
 // built-ins are frozen) or the gate sends it to a fresh sandbox.
 func TestRunnerRunsAreIsolated(t *testing.T) {
-	check, err := Compile(`print([typeof seen, typeof leaked, typeof later, ({}).polluted, [].polluted, 'x'.polluted,
+	check, err := Compile(`print([typeof seen, typeof leaked, typeof later, ({}).polluted, [].polluted, 'x'.polluted, [].values().polluted, (function* () {})().polluted,
 		JSON.stringify({text: 'ok'}), [3, 1, 2].sort().join(''), typeof Math.polluted, Object.keys(globalThis).join(',')].map(function (x) { return String(x) }).join(' '))`)
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +196,7 @@ func TestRunnerRunsAreIsolated(t *testing.T) {
 	if check.shared == nil {
 		t.Fatal("the check program does not share the runtime")
 	}
-	const clean = "undefined undefined undefined undefined undefined undefined {\"text\":\"ok\"} 123 undefined print,context,identity"
+	const clean = "undefined undefined undefined undefined undefined undefined undefined undefined {\"text\":\"ok\"} 123 undefined print,context,identity"
 	attempts := []struct {
 		src    string
 		shared bool
@@ -214,6 +214,8 @@ func TestRunnerRunsAreIsolated(t *testing.T) {
 		{`var e = this[('ev' + 'al')]; if (e) e('let leaked = 1'); var F = (function () {})[('constr' + 'uctor')]; F('leaked = 1; let later = 2')(); print('a')`, true},
 		{`var seen = 1; later = 3; print('a')`, true},
 		{`let seen = 1; const leaked = 2; print('a')`, true},
+		{`var ip = [][Symbol.iterator]()[('__pro' + 'to__')]; ip.polluted = 1; ip[('__pro' + 'to__')].polluted = 1; print('a')`, true},
+		{`var gp = (function* () {})()[('__pro' + 'to__')][('__pro' + 'to__')]; gp.polluted = 1; print('a')`, true},
 	}
 	r := NewRunner()
 	for _, a := range attempts {
@@ -230,6 +232,49 @@ func TestRunnerRunsAreIsolated(t *testing.T) {
 		if err != nil || res.Text != clean {
 			t.Errorf("after %s\n got %q %v\nwant %q", src, res.Text, err, clean)
 		}
+	}
+}
+
+// Every prototype a script can reach from any kind of value in a shared runtime is frozen,
+// including the intrinsics goja makes on first use (one not frozen at build would be made by the
+// first script that needs it, and kept for the next).
+func TestSharedIntrinsicsAreFrozen(t *testing.T) {
+	r := NewRunner()
+	if err := r.build(); err != nil {
+		t.Fatal(err)
+	}
+	v, err := r.vm.RunString(`(function () {
+		var kinds = {
+			object: {}, array: [], number: Object(1), bigint: Object(BigInt(1)), string: Object(''), boolean: Object(true),
+			symbol: Object(Symbol()), fn: function () {}, arrow: () => 1, regexp: /x/, date: new Date(0), error: new TypeError(),
+			map: new Map(), set: new Set(), weakmap: new WeakMap(), weakset: new WeakSet(), promise: Promise.resolve(),
+			arrayIterator: [].values(), arrayEntries: [].entries(), stringIterator: ''[Symbol.iterator](),
+			mapIterator: new Map().keys(), setIterator: new Set().values(), regexpStringIterator: /x/g[Symbol.matchAll](''),
+			generatorFunction: function* () {}, generator: (function* () {})(), asyncFunction: async function () {},
+			asyncPromise: (async function () {})(), args: (function () { return arguments })(),
+			strictArgs: (function () { 'use strict'; return arguments })(), bound: function () {}.bind(null),
+			klass: class {}, instance: new (class {})(), proxy: new Proxy({}, {}), json: JSON.parse('{"a":[1]}'),
+			matched: /(x)/.exec('x'), template: (function (s) { return s })` + "`a`" + `, iteratorResult: [1].values().next()
+		};
+		// Their first prototype is made with them: the generator function's or the class's own.
+		var ownFirst = {generator: true, instance: true};
+		var bad = [];
+		Object.keys(kinds).forEach(function (k) {
+			var o = kinds[k];
+			if (ownFirst[k]) o = Object.getPrototypeOf(o);
+			for (var p = Object.getPrototypeOf(o); p !== null; p = Object.getPrototypeOf(p)) {
+				if (!Object.isFrozen(p)) bad.push(k);
+				var c = Object.getOwnPropertyDescriptor(p, 'constructor');
+				if (c && 'value' in c && typeof c.value === 'function' && !Object.isFrozen(c.value)) bad.push(k + '.constructor');
+			}
+		});
+		return bad.join(' ');
+	})()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.String() != "" {
+		t.Errorf("not frozen: %s", v)
 	}
 }
 

@@ -17,7 +17,9 @@ import (
 // Why one run can't leak into the next:
 //   - Every object reachable from the global object when the runtime is built (the intrinsics:
 //     constructors, prototypes, Math, JSON, Reflect, every built-in function and accessor, and
-//     print) is frozen once the guards are installed. A frozen object's properties, attributes,
+//     print) is frozen once the guards are installed, and so is every intrinsic only an instance
+//     leads to (the iterator and generator prototypes, AsyncFunction, ...): goja makes those on
+//     first use and keeps them, so hardenSrc makes one of each before it freezes. A frozen object's properties, attributes,
 //     prototype and extensibility can't change, and none of these objects holds internal state a
 //     method could change: Date.prototype and RegExp.prototype are ordinary objects in goja, the
 //     String, Number and Boolean prototypes wrap immutable primitives, Array.prototype is an
@@ -131,7 +133,30 @@ const hardenSrc = `(function (global, extra) {
       getProto = Object.getPrototypeOf, SetC = Set, setHas = Set.prototype.has, setAdd = Set.prototype.add,
       apply = Reflect.apply;
   delete global.eval;
-  var seen = new SetC(), todo = [global, extra], names = [], objects = [], globals = [];
+  var seen = new SetC(), todo = [global].concat(extra), names = [], objects = [], globals = [];
+  // Intrinsics no property of the global object leads to, which goja makes on first use and then
+  // keeps: reach each through an instance now, so it is frozen with the rest rather than made
+  // (unfrozen, and kept) by the first script that uses it.
+  var makers = [
+    function () { return [][Symbol.iterator](); },
+    function () { return ''[Symbol.iterator](); },
+    function () { return new Map()[Symbol.iterator](); },
+    function () { return new Set()[Symbol.iterator](); },
+    function () { return /x/[Symbol.matchAll](''); },
+    function () { return Function('return function* () {}')(); },
+    function () { return Function('return (function* () {})()')(); },
+    function () { return Function('return async function () {}')(); },
+    function () { return Function('return async function* () {}')(); },
+    function () { return Function('return (async function* () {})()')(); },
+    function () { return (function () { return arguments; })(); },
+    function () { return Function('"use strict"; return arguments')(); },
+    function () { return Promise.resolve(); },
+    function () { return Object(Symbol()); },
+    function () { return Object(BigInt(1)); }
+  ];
+  for (var m = 0; m < makers.length; m++) {
+    try { todo.push(makers[m]()); } catch (e) {}
+  }
   var gks = ownKeys(global).concat(ownKeys(Object.prototype));
   for (var i = 0; i < gks.length; i++) {
     var k = gks[i];
@@ -163,6 +188,16 @@ func (r *Runner) build() error {
 	vm.SetMaxCallStackSize(512)
 	pr := &printer{vm: vm}
 	print := vm.ToValue(pr.print)
+	// The binary buffers the guards delete from the global object stay in the runtime; no script
+	// can reach them, but they are frozen all the same.
+	var hidden []any
+	for _, name := range []string{"ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics", "Int8Array", "Uint8Array",
+		"Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array", "Float32Array", "Float64Array",
+		"BigInt64Array", "BigUint64Array"} {
+		if c, ok := vm.Get(name).(*goja.Object); ok {
+			hidden = append(hidden, c)
+		}
+	}
 	if err := installGuards(vm, Limits{}.withDefaults()); err != nil {
 		return err
 	}
@@ -171,7 +206,7 @@ func (r *Runner) build() error {
 		return err
 	}
 	fn, _ := goja.AssertFunction(h)
-	v, err := fn(goja.Undefined(), vm.GlobalObject(), print)
+	v, err := fn(goja.Undefined(), vm.GlobalObject(), vm.NewArray(append(hidden, print)...))
 	if err != nil {
 		return err
 	}
