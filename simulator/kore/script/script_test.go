@@ -184,19 +184,23 @@ func TestRunsAreIsolated(t *testing.T) {
 	}
 }
 
+// isolationProbe prints what a run would see of state an earlier run left behind.
+const isolationProbe = `print([typeof seen, typeof leaked, typeof later, ({}).polluted, [].polluted, 'x'.polluted, [].values().polluted, (function* () {})().polluted,
+		JSON.stringify({text: 'ok'}), [3, 1, 2].sort().join(''), typeof Math.polluted, Object.keys(globalThis).join(',')].map(function (x) { return String(x) }).join(' '))`
+
+const isolationClean = "undefined undefined undefined undefined undefined undefined undefined undefined {\"text\":\"ok\"} 123 undefined print,context,identity"
+
 // One Runner serves identity after identity: nothing one run does to globals, built-ins or
 // prototypes is seen by the next, whether the program runs in the shared runtime (where the
 // built-ins are frozen) or the gate sends it to a fresh sandbox.
 func TestRunnerRunsAreIsolated(t *testing.T) {
-	check, err := Compile(`print([typeof seen, typeof leaked, typeof later, ({}).polluted, [].polluted, 'x'.polluted, [].values().polluted, (function* () {})().polluted,
-		JSON.stringify({text: 'ok'}), [3, 1, 2].sort().join(''), typeof Math.polluted, Object.keys(globalThis).join(',')].map(function (x) { return String(x) }).join(' '))`)
+	check, err := Compile(isolationProbe)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if check.shared == nil {
 		t.Fatal("the check program does not share the runtime")
 	}
-	const clean = "undefined undefined undefined undefined undefined undefined undefined undefined {\"text\":\"ok\"} 123 undefined print,context,identity"
 	attempts := []struct {
 		src    string
 		shared bool
@@ -229,8 +233,8 @@ func TestRunnerRunsAreIsolated(t *testing.T) {
 		}
 		_, _ = r.Run(p, demoEnv(), Limits{})
 		res, err := r.Run(check, demoEnv(), Limits{})
-		if err != nil || res.Text != clean {
-			t.Errorf("after %s\n got %q %v\nwant %q", src, res.Text, err, clean)
+		if err != nil || res.Text != isolationClean {
+			t.Errorf("after %s\n got %q %v\nwant %q", src, res.Text, err, isolationClean)
 		}
 	}
 }
@@ -382,7 +386,23 @@ func FuzzScript(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	probe, err := Compile(isolationProbe)
+	if err != nil {
+		f.Fatal(err)
+	}
+	// One Runner for every input a fuzzing process tries: each run follows all the others.
+	r := NewRunner()
+	defer r.Close()
 	f.Fuzz(func(t *testing.T, src string) {
+		// Whatever the program does in a shared Runner, the next run there finds a clean runtime.
+		defer func() {
+			if p, err := Compile(src); err == nil {
+				_, _ = r.Run(p, demoEnv(), Limits{Time: 100 * time.Millisecond, Output: 4096})
+			}
+			if res, err := r.Run(probe, demoEnv(), Limits{}); err != nil || res.Text != isolationClean {
+				t.Fatalf("after %q the next run saw %q %v", src, res.Text, err)
+			}
+		}()
 		p, err := Compile(src)
 		if err != nil {
 			var se *Error

@@ -77,6 +77,14 @@ func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 	return res, err
 }
 
+// Close ends the Runner's goroutine now rather than after idleFor; the Runner stays usable.
+func (r *Runner) Close() {
+	if r.exec != nil {
+		r.exec.stop()
+		r.exec = nil
+	}
+}
+
 // executor is the goroutine a Runner's runs execute on. It outlives a run, so the stack goja
 // grows is grown once rather than once per run, and it ends after idleFor without work, so an
 // idle Runner holds no goroutine.
@@ -100,12 +108,25 @@ func (e *executor) start(f func()) {
 	e.reqs <- f
 }
 
+// stop ends the goroutine once it is done with what it was given.
+func (e *executor) stop() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.alive {
+		e.reqs <- nil
+		e.alive = false
+	}
+}
+
 func (e *executor) loop() {
 	idle := time.NewTimer(idleFor)
 	defer idle.Stop()
 	for {
 		select {
 		case f := <-e.reqs:
+			if f == nil {
+				return
+			}
 			f()
 			idle.Reset(idleFor)
 		case <-idle.C:
@@ -113,6 +134,9 @@ func (e *executor) loop() {
 			select {
 			case f := <-e.reqs:
 				e.mu.Unlock()
+				if f == nil {
+					return
+				}
 				f()
 				idle.Reset(idleFor)
 			default:
