@@ -90,7 +90,8 @@ func (l Limits) withDefaults() Limits {
 type Program struct {
 	prog *goja.Program
 	// shared is the program as a Runner runs it, nil when it must have a fresh sandbox
-	// (shareable); wrapped: shared is a function expression whose body is the source.
+	// (shareable); wrapped: shared is an arrow function whose body is the source (an arrow, so
+	// this and arguments at the top level mean what they mean in a script).
 	shared  *goja.Program
 	wrapped bool
 }
@@ -105,8 +106,9 @@ func Compile(src string) (*Program, error) {
 	if ok, wrap := shareable(src); ok && !wrap {
 		prog.shared = p
 	} else if ok {
-		// The body starts on the source's first line, so line numbers in messages stay right.
-		if w, err := goja.Compile("script", "(function () {"+src+"\n})", false); err == nil {
+		// The body starts on the source's first line, so line numbers in messages stay right
+		// (columns on that line don't: Runner.Run reruns a wrapped program that throws).
+		if w, err := goja.Compile("script", "(() => {"+src+"\n})", false); err == nil {
 			prog.shared, prog.wrapped = w, true
 		}
 	}

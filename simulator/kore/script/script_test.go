@@ -2,6 +2,7 @@ package script
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -279,6 +280,43 @@ func TestSharedIntrinsicsAreFrozen(t *testing.T) {
 	}
 	if v.String() != "" {
 		t.Errorf("not frozen: %s", v)
+	}
+}
+
+// A shared Runner answers as a fresh sandbox does: the same text, the same error messages
+// (positions included), and the same random numbers drawn, as many of them.
+func TestRunnerMatchesFreshSandbox(t *testing.T) {
+	srcs := []string{
+		`const a = 1; throw new Error('x ' + Math.random())`,
+		"let a = Math.random();\nnull.x",
+		`null.x`,
+		`var v = Math.random(); print(v, Math.random())`,
+		`let q = 1; print(this === globalThis, typeof arguments, typeof q)`,
+		`print(typeof arguments, this === globalThis)`,
+		`class K {} print(typeof K, Math.random())`,
+		`'use strict'; let s = 1; print(this === globalThis, s)`,
+		`function f() { return f() } f()`,
+		`print(Object.keys(context.session).length, identity)`,
+	}
+	r := NewRunner()
+	defer r.Close()
+	for _, src := range srcs {
+		p, err := Compile(src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		var answers [2]string
+		var drawn [2]int
+		for i, run := range []func(*Program, Env, Limits) (Result, error){Run, r.Run} {
+			env := demoEnv()
+			n := 0
+			env.Rand = func() float64 { n++; return float64(n) / 10 }
+			res, err := run(p, env, Limits{})
+			answers[i], drawn[i] = fmt.Sprintf("%q %v", res.Text, err), n
+		}
+		if answers[0] != answers[1] || drawn[0] != drawn[1] {
+			t.Errorf("%s\n fresh:  %s (%d drawn)\n runner: %s (%d drawn)", src, answers[0], drawn[0], answers[1], drawn[1])
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package script
 
 import (
+	"errors"
 	"math/rand"
 	"sync"
 	"time"
@@ -69,12 +70,49 @@ func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 	if r.exec == nil {
 		r.exec = &executor{reqs: make(chan func(), 1)}
 	}
+	var draws *replay
+	if p.wrapped {
+		draws = &replay{source: env.Rand}
+		if draws.source == nil {
+			draws.source = rand.Float64
+		}
+		env.Rand = draws.record
+	}
 	res, err, clean := supervise(r.vm, lim, r.exec.start, func() (Result, error) { return r.run(p, env, lim) })
 	if !clean {
 		// The executor may still be inside the abandoned run: the next one gets a new one.
 		r.vm, r.exec = nil, nil
 	}
+	// A wrapped program's exception says where it was thrown, and on the source's first line the
+	// wrapper shifts the column: the fresh sandbox tells it as it always has, seeing the same
+	// random numbers the first run drew.
+	var se *Error
+	if draws != nil && errors.As(err, &se) && se.Kind == KindException {
+		env.Rand = draws.replay
+		return Run(p, env, lim)
+	}
 	return res, err
+}
+
+// replay records the random numbers a run draws, to give them again to a second run.
+type replay struct {
+	source func() float64
+	drawn  []float64
+	next   int
+}
+
+func (r *replay) record() float64 {
+	f := r.source()
+	r.drawn = append(r.drawn, f)
+	return f
+}
+
+func (r *replay) replay() float64 {
+	if r.next < len(r.drawn) {
+		r.next++
+		return r.drawn[r.next-1]
+	}
+	return r.source()
 }
 
 // Close ends the Runner's goroutine now rather than after idleFor; the Runner stays usable.
@@ -291,7 +329,7 @@ func (r *Runner) run(p *Program, env Env, lim Limits) (Result, error) {
 	v, err := vm.RunProgram(p.shared)
 	if err == nil && p.wrapped {
 		fn, _ := goja.AssertFunction(v)
-		_, err = fn(g)
+		_, err = fn(goja.Undefined())
 	}
 	if err != nil {
 		return Result{}, failure(err, lim)
