@@ -414,6 +414,12 @@ func TestBacktrackingRegexpDoesNotOutliveItsRun(t *testing.T) {
 	}
 }
 
+// comparable: an outcome that does not depend on timing.
+func comparable(err error) bool {
+	var se *Error
+	return err == nil || (errors.As(err, &se) && (se.Kind == KindException || se.Kind == KindSilent || se.Kind == KindSyntax))
+}
+
 func FuzzScript(f *testing.F) {
 	for _, s := range []string{
 		`print(JSON.stringify({text: 'Hi ' + context.session.BotUserSession.lastMessage.channel}))`,
@@ -421,6 +427,9 @@ func FuzzScript(f *testing.F) {
 		`print(new Array(5).join())`, `print(String(Symbol('x')))`, `print({toString(){ throw 1 }})`,
 		`Promise.resolve().then(function(){ print('later') })`, `print([].concat.apply([], new Array(10)))`,
 		`Array.prototype.sort.call({length: 4e9})`, `var a = []; a.length = 4e9; print(JSON.stringify([a]))`, `print(/^(?=a)(a+)+$/.test('aaaa!'))`,
+		`var o = {}; o.toString = function () { return 'x' }; print('' + o)`, `var e = new Error('a'); e.message = 'b'; print(e.message)`,
+		`String.prototype.x = 1; print(''.x)`, `let l = Math.random(); const c = [l]; print(c[0], typeof arguments, this === globalThis)`,
+		`x = 1; var y = 2; print(globalThis.x + this.y)`, `JSON = 1; print(typeof JSON)`,
 	} {
 		f.Add(s)
 	}
@@ -432,10 +441,17 @@ func FuzzScript(f *testing.F) {
 	r := NewRunner()
 	defer r.Close()
 	f.Fuzz(func(t *testing.T, src string) {
-		// Whatever the program does in a shared Runner, the next run there finds a clean runtime.
+		// In a shared Runner the program answers as in a fresh sandbox (unless the answer is about
+		// time or memory, which vary), and whatever it does, the next run there finds a clean
+		// runtime.
 		defer func() {
 			if p, err := Compile(src); err == nil {
-				_, _ = r.Run(p, demoEnv(), Limits{Time: 100 * time.Millisecond, Output: 4096})
+				lim := Limits{Time: 100 * time.Millisecond, Output: 4096}
+				shared, serr := r.Run(p, demoEnv(), lim)
+				fresh, ferr := Run(p, demoEnv(), lim)
+				if comparable(serr) && comparable(ferr) && (shared.Text != fresh.Text || fmt.Sprint(serr) != fmt.Sprint(ferr)) {
+					t.Fatalf("%q: shared runtime %q %v, fresh sandbox %q %v", src, shared.Text, serr, fresh.Text, ferr)
+				}
 			}
 			if res, err := r.Run(probe, demoEnv(), Limits{}); err != nil || res.Text != isolationClean {
 				t.Fatalf("after %q the next run saw %q %v", src, res.Text, err)
