@@ -1,7 +1,17 @@
-// Package script runs the JavaScript of Kore.ai "script" proactive notifications. Each run gets a
-// fresh goja runtime: no require, no file, network or process access, a time limit, a cap on
-// printed output and a watch on heap growth. What the script prints with print(...) becomes the
-// message: a JSON object with a "text" property, or plain text.
+// Package script runs the JavaScript of Kore.ai "script" proactive notifications in a goja
+// sandbox: no require, no file, network or process access, a time limit, a cap on printed output,
+// a watch on heap growth, and guards on the native calls an interrupt can't stop. What the script
+// prints with print(...) becomes the message: a JSON object with a "text" property, or plain
+// text.
+//
+// Run gives each run a fresh runtime (a few hundred microseconds with the guards). A Runner keeps
+// one runtime and runs identity after identity in it (a few microseconds of overhead), with the
+// same isolation: a run never sees what an earlier one did to globals, built-ins or prototypes.
+// How (see Runner for the argument): the built-ins are frozen once, when the runtime is built;
+// each run has a global object of its own; a run that ends abnormally takes the runtime with it;
+// and a program whose behaviour freezing could change (one that patches or extends a built-in,
+// or overrides a property it inherits from one) is sent by a syntactic gate (shareable) to a
+// fresh runtime, so what every script sees is what it saw with a fresh runtime per run.
 package script
 
 import (

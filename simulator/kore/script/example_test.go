@@ -1,0 +1,27 @@
+package script_test
+
+import (
+	"fmt"
+
+	"github.com/notifysim/notifysim/simulator/kore/script"
+)
+
+// A Runner runs one program for identity after identity in one kept runtime; each run starts
+// from a clean global object, whatever the run before it did.
+func ExampleRunner() {
+	p, err := script.Compile(`var first = typeof greeted === 'undefined'; greeted = true;
+print(JSON.stringify({text: 'Hi ' + identity + (first ? '' : ' again')}))`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := script.NewRunner()
+	defer r.Close()
+	for _, id := range []string{"alice@example.com", "bob@example.com"} {
+		res, err := r.Run(p, script.Env{Globals: map[string]any{"identity": id}}, script.Limits{})
+		fmt.Println(res.Text, err)
+	}
+	// Output:
+	// Hi alice@example.com <nil>
+	// Hi bob@example.com <nil>
+}
