@@ -3,8 +3,8 @@ package kore
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
