@@ -355,7 +355,9 @@ func (v *Vendor) resolve(j *job, identities []string) []outcome {
 		return outs
 	}
 	workers := min(cap(v.scriptSlots), len(scripted))
-	work := make(chan int)
+	// Buffered for the whole batch: the workers never wait on this goroutine to hand them the
+	// next identity.
+	work := make(chan int, len(scripted))
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
