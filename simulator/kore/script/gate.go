@@ -18,8 +18,10 @@ import (
 // fidelity: whatever a program does, frozen built-ins keep one run from reaching the next.
 //
 // A program is not shared when it:
-//   - names a way to reach or reshape a prototype or property descriptor (reachNames), or eval,
-//     Function, Reflect or Proxy, as an identifier, a property or a string;
+//   - names a way to reach or reshape a prototype or property descriptor, or to list own keys
+//     (reachNames), or eval, Function, Reflect or Proxy, as an identifier, a property or a string;
+//   - asks whether an object owns a property (hasOwnProperty, propertyIsEnumerable, hasOwn) and
+//     names this or globalThis: a run's global object inherits the built-ins (see Runner);
 //   - writes (=, op=, ++, --, delete, for-in/of target, destructuring target) to a computed
 //     member, to a member whose name is a property of any built-in (toString, name, message,
 //     length, …), or to a member of a built-in (Math.x = …, String.format = …);
@@ -37,6 +39,7 @@ var reachNames = map[string]bool{
 	"defineProperty": true, "defineProperties": true, "assign": true, "freeze": true, "seal": true,
 	"preventExtensions": true, "isFrozen": true, "isSealed": true, "isExtensible": true,
 	"getOwnPropertyDescriptor": true, "getOwnPropertyDescriptors": true,
+	"getOwnPropertyNames": true, "getOwnPropertySymbols": true,
 	"__defineGetter__": true, "__defineSetter__": true, "__lookupGetter__": true, "__lookupSetter__": true,
 	"eval": true, "Function": true, "Reflect": true, "Proxy": true,
 }
@@ -68,11 +71,28 @@ func shareable(src string) (ok, wrap bool) {
 	}
 	n := names()
 	ok = true
+	var ownTest, global bool
 	walkAST(reflect.ValueOf(prog), nil, "", func(node, parent ast.Node, field string) {
 		if ok && !allowed(node, parent, field, n) {
 			ok = false
 		}
+		switch x := node.(type) {
+		case *ast.Identifier:
+			switch x.Name.String() {
+			case "hasOwnProperty", "propertyIsEnumerable", "hasOwn":
+				ownTest = true
+			case "globalThis":
+				global = true
+			}
+		case *ast.ThisExpression:
+			global = true
+		}
 	})
+	// A run's global object inherits the built-ins rather than owning them: asking it (this,
+	// globalThis) whether it owns JSON is the one ordinary question that tells.
+	if ownTest && global {
+		ok = false
+	}
 	for _, st := range prog.Body {
 		switch st.(type) {
 		case *ast.LexicalDeclaration, *ast.ClassDeclaration:

@@ -387,6 +387,10 @@ func TestShareable(t *testing.T) {
 		{`toString = 1`, false, false},
 		{`print = null`, false, false},
 		{`var p = print`, false, false},
+		{`print(globalThis.hasOwnProperty('JSON'))`, false, false},
+		{`print(Object.hasOwn(this, 'JSON'))`, false, false},
+		{`var o = {a: 1}; for (var k in o) if (o.hasOwnProperty(k)) print(k)`, true, false},
+		{`print(Object.getOwnPropertyNames(o))`, false, false},
 	}
 	for _, tt := range tests {
 		shared, wrap := shareable(tt.src)
@@ -430,6 +434,7 @@ func FuzzScript(f *testing.F) {
 		`var o = {}; o.toString = function () { return 'x' }; print('' + o)`, `var e = new Error('a'); e.message = 'b'; print(e.message)`,
 		`String.prototype.x = 1; print(''.x)`, `let l = Math.random(); const c = [l]; print(c[0], typeof arguments, this === globalThis)`,
 		`x = 1; var y = 2; print(globalThis.x + this.y)`, `JSON = 1; print(typeof JSON)`,
+		`print(globalThis.hasOwnProperty('JSON'), String(this), Object.keys(globalThis))`,
 	} {
 		f.Add(s)
 	}
