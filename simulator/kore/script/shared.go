@@ -20,28 +20,31 @@ import (
 //     constructors, prototypes, Math, JSON, Reflect, every built-in function and accessor, and
 //     print) is frozen once the guards are installed, and so is every intrinsic only an instance
 //     leads to (the iterator and generator prototypes, AsyncFunction, ...): goja makes those on
-//     first use and keeps them, so hardenSrc makes one of each before it freezes. A frozen object's properties, attributes,
-//     prototype and extensibility can't change, and none of these objects holds internal state a
-//     method could change: Date.prototype and RegExp.prototype are ordinary objects in goja, the
-//     String, Number and Boolean prototypes wrap immutable primitives, Array.prototype is an
-//     empty array whose length is frozen with it, native functions keep nothing.
-//   - Each run gets a new global object, built from the baseline's property list (names, values,
-//     attributes): a script's global variables, assignments to globals and the context it is
-//     given live on that object, which no later run can reach. eval is left off it, because an
-//     indirect eval of a let or const would declare it in the runtime's global lexical scope,
-//     the one place a script can write that is not an object; a shared program never names eval
-//     or Function (shareable), and the Function constructor's code can only reach the global
-//     object of its own run.
-//   - A program with top-level let, const or class runs as the body of a function, so those
-//     declarations are locals rather than entries in that global lexical scope.
+//     first use and keeps them, so hardenSrc makes one of each before it freezes. A frozen
+//     object's properties, attributes, prototype and extensibility can't change, and none of
+//     these objects holds internal state a method could change: Date.prototype and
+//     RegExp.prototype are ordinary objects in goja, the String, Number and Boolean prototypes
+//     wrap immutable primitives, Array.prototype is an empty array whose length is frozen with
+//     it, native functions keep nothing.
+//   - Each run gets a new global object whose prototype is the frozen baseline global object:
+//     a script's global variables, assignments to globals and the context it is given live on
+//     that new object, which no later run can reach. eval is deleted from the baseline before it
+//     is frozen, because an indirect eval of a let or const would declare it in the runtime's
+//     global lexical scope, the one place a script can write that is not an object; the
+//     Function constructor's code only reaches the global object of its own run.
+//   - A program with top-level let, const or class runs as the body of an arrow function, so
+//     those declarations are locals rather than entries in that global lexical scope.
 //   - The promise job queue is drained before a run returns (goja runs it on the way out), Date
-//     and Math.random get the run's own sources, and a run that was interrupted (time, memory,
-//     output), overflowed its stack, crashed or was given up takes the runtime with it: the next
-//     run builds a new one. An ordinary exception leaves nothing behind and keeps it.
+//     and Math.random get the run's own sources, a watchdog interrupt that lands as a run ends
+//     is cleared, and a run that was interrupted (time, memory, output), overflowed its stack,
+//     crashed or was given up takes the runtime with it: the next run builds a new one. An
+//     ordinary exception leaves nothing behind and keeps it.
 //
-// What freezing would otherwise change for a script (patching or extending a built-in, or
-// assigning a property such as toString or name that an object inherits from a frozen
-// prototype) is why a program that could do any of that is not shared (shareable).
+// What freezing and the inherited globals would otherwise change for a script (patching or
+// extending a built-in, assigning a property such as toString or name that an object inherits
+// from a frozen prototype, asking the global object whether it owns JSON) is why a program that
+// could do any of that is not shared (shareable). TestRunnerMatchesFreshSandbox and FuzzScript
+// hold a Runner's answers to a fresh sandbox's.
 type Runner struct {
 	vm    *goja.Runtime
 	pr    *printer
