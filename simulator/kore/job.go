@@ -378,6 +378,23 @@ func (v *Vendor) resolve(j *job, identities []string) []outcome {
 	return outs
 }
 
+// scriptContext is the context a script sees, as Kore's bot context shapes it: the channel,
+// the user's channel id, Kore id, email, first and last name, the identity, the bot's id and name.
+var scriptContext = script.MustContextShape(map[string]any{
+	"session": map[string]any{
+		"BotUserSession": map[string]any{
+			"lastMessage": map[string]any{"channel": script.Hole(0)},
+			"channels":    []any{map[string]any{"type": script.Hole(0), "uId": script.Hole(1)}},
+		},
+		"UserContext": map[string]any{
+			"_id": script.Hole(2), "emailId": script.Hole(3), "firstName": script.Hole(4), "lastName": script.Hole(5),
+			"identities": []any{map[string]any{"val": script.Hole(6), "type": "mapped"}},
+		},
+		"BotContext": map[string]any{"botId": script.Hole(7), "botName": script.Hole(8)},
+	},
+	"identity": script.Hole(6),
+})
+
 func (v *Vendor) runScript(j *job, o *outcome, r *script.Runner) {
 	if j.compileErr != nil {
 		o.failure = j.compileErr.Error()
@@ -385,22 +402,9 @@ func (v *Vendor) runScript(j *job, o *outcome, r *script.Runner) {
 	}
 	u := o.user
 	first, last, _ := strings.Cut(u.name, " ")
-	ctx := map[string]any{
-		"session": map[string]any{
-			"BotUserSession": map[string]any{
-				"lastMessage": map[string]any{"channel": j.channel},
-				"channels":    []any{map[string]any{"type": j.channel, "uId": o.channelID}},
-			},
-			"UserContext": map[string]any{
-				"_id": u.koreID, "emailId": u.email, "firstName": first, "lastName": last,
-				"identities": []any{map[string]any{"val": o.identity, "type": "mapped"}},
-			},
-			"BotContext": map[string]any{"botId": j.bot.id, "botName": j.bot.name},
-		},
-		"identity": o.identity,
-	}
 	res, err := r.Run(j.program, script.Env{
-		Context: ctx,
+		Shape:   scriptContext,
+		Values:  []string{j.channel, o.channelID, u.koreID, u.email, first, last, o.identity, j.bot.id, j.bot.name},
 		Globals: map[string]any{"identity": o.identity},
 		Now:     v.env.Clock.Now,
 		Rand:    v.env.IDs.Float64,

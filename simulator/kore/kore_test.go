@@ -3,6 +3,7 @@ package kore
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/notifysim/notifysim/simulator/core"
 	"github.com/notifysim/notifysim/simulator/fixtures"
+	"github.com/notifysim/notifysim/simulator/kore/script"
 )
 
 var t0 = time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC)
@@ -339,5 +341,39 @@ func TestLeanEncodings(t *testing.T) {
 		if got := string(j.payloadFor(id)); got != want {
 			t.Errorf("payloadFor(%q) = %s, want %s", id, got, want)
 		}
+	}
+}
+
+// The script context shape builds the object Kore's bot context describes.
+func TestScriptContextShape(t *testing.T) {
+	want := map[string]any{
+		"session": map[string]any{
+			"BotUserSession": map[string]any{
+				"lastMessage": map[string]any{"channel": "msteams"},
+				"channels":    []any{map[string]any{"type": "msteams", "uId": "29:1"}},
+			},
+			"UserContext": map[string]any{
+				"_id": "u-1", "emailId": "a@b.c", "firstName": "Ada", "lastName": "<Lovelace> King",
+				"identities": []any{map[string]any{"val": "Ünï@example.com", "type": "mapped"}},
+			},
+			"BotContext": map[string]any{"botId": "st-1", "botName": `Bot "Q"`},
+		},
+		"identity": "Ünï@example.com",
+	}
+	p, err := script.Compile(`print(JSON.stringify(context))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := script.Run(p, script.Env{Shape: scriptContext,
+		Values: []string{"msteams", "29:1", "u-1", "a@b.c", "Ada", "<Lovelace> King", "Ünï@example.com", "st-1", `Bot "Q"`}}, script.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(res.Text), &got); err != nil {
+		t.Fatalf("%v: %s", err, res.Text)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("context = %v\nwant %v", got, want)
 	}
 }

@@ -25,3 +25,12 @@ print(JSON.stringify({text: 'Hi ' + identity + (first ? '' : ' again')}))`)
 	// Hi alice@example.com <nil>
 	// Hi bob@example.com <nil>
 }
+
+// A ContextShape gives every run a context of one shape with its own values, built in one call.
+func ExampleContextShape() {
+	shape := script.MustContextShape(map[string]any{"user": map[string]any{"email": script.Hole(0), "tags": []any{"vip", script.Hole(1)}}})
+	p, _ := script.Compile(`print(context.user.email + ' ' + context.user.tags.join('+'))`)
+	res, err := script.Run(p, script.Env{Shape: shape, Values: []string{"alice@example.com", "beta"}}, script.Limits{})
+	fmt.Println(res.Text, err)
+	// Output: alice@example.com vip+beta <nil>
+}

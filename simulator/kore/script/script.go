@@ -130,6 +130,9 @@ func Compile(src string) (*Program, error) {
 type Env struct {
 	// Context becomes the global `context` (maps and slices become plain JS objects and arrays).
 	Context map[string]any
+	// Shape, when set, builds the context instead, its holes filled with Values.
+	Shape  *ContextShape
+	Values []string
 	// Globals are extra global variables, converted like Context.
 	Globals map[string]any
 	Now     func() time.Time
@@ -356,7 +359,11 @@ func runFresh(vm *goja.Runtime, p *Program, env Env, lim Limits) (Result, error)
 	if err := installGuards(vm, lim); err != nil {
 		return Result{}, err
 	}
-	if err := vm.Set("context", toJS(vm, env.Context)); err != nil {
+	ctx, err := contextValue(vm, nil, env)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := vm.Set("context", ctx); err != nil {
 		return Result{}, err
 	}
 	for k, v := range env.Globals {
@@ -429,6 +436,20 @@ func message(output string) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// contextValue is the run's context object. build is env.Shape's builder in vm, nil to make it.
+func contextValue(vm *goja.Runtime, build goja.Callable, env Env) (goja.Value, error) {
+	if env.Shape == nil {
+		return toJS(vm, env.Context), nil
+	}
+	if build == nil {
+		var err error
+		if build, err = env.Shape.builder(vm); err != nil {
+			return nil, err
+		}
+	}
+	return env.Shape.build(vm, build, env.Values)
 }
 
 // toJS builds plain JS objects and arrays, so the script sees ordinary values (JSON.stringify,

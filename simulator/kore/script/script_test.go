@@ -320,6 +320,42 @@ func TestRunnerMatchesFreshSandbox(t *testing.T) {
 	}
 }
 
+// A ContextShape builds the same context the map would (keys sorted), fresh and in a Runner,
+// run after run, and refuses what it can't build.
+func TestContextShape(t *testing.T) {
+	shape, err := NewContextShape(map[string]any{"b": map[string]any{"x": Hole(1), "list": []any{Hole(0), "lit", 2, true, nil}}, "a": Hole(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Compile(`print(JSON.stringify(context)); context.a = 'mine'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"a":"one","b":{"list":["one","lit",2,true,null],"x":"two \"2\""}}`
+	r := NewRunner()
+	defer r.Close()
+	for mode, run := range map[string]func(*Program, Env, Limits) (Result, error){"fresh": Run, "runner": r.Run} {
+		for i := range 3 {
+			env := demoEnv()
+			env.Shape, env.Values = shape, []string{"one", `two "2"`}
+			res, err := run(p, env, Limits{})
+			if err != nil || res.Text != want {
+				t.Errorf("%s run %d: %q %v, want %q", mode, i, res.Text, err, want)
+			}
+		}
+		env := demoEnv()
+		env.Shape, env.Values = shape, []string{"one"}
+		if _, err := run(p, env, Limits{}); err == nil || !strings.Contains(err.Error(), "2 holes, given 1") {
+			t.Errorf("%s: %v, want a count error", mode, err)
+		}
+	}
+	for _, bad := range []map[string]any{{"x": Hole(-1)}, {"x": struct{}{}}, {"x": []string{"a"}}} {
+		if _, err := NewContextShape(bad); err == nil {
+			t.Errorf("NewContextShape(%v) took it", bad)
+		}
+	}
+}
+
 // The shared runtime keeps going after an ordinary exception and is rebuilt after an interrupt.
 func TestRunnerKeepsItsRuntime(t *testing.T) {
 	r := NewRunner()

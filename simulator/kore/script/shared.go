@@ -53,6 +53,8 @@ type Runner struct {
 	base  *goja.Object
 	names builtinNames
 	exec  *executor
+	// shapes are the context builders made in vm, by shape.
+	shapes map[*ContextShape]goja.Callable
 }
 
 // NewRunner returns a Runner; its runtime is built on the first run that needs it.
@@ -84,7 +86,7 @@ func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 	res, err, clean := supervise(r.vm, lim, r.exec.start, func() (Result, error) { return r.run(p, env, lim) })
 	if !clean {
 		// The executor may still be inside the abandoned run: the next one gets a new one.
-		r.vm, r.exec = nil, nil
+		r.vm, r.exec, r.shapes = nil, nil, nil
 	}
 	// A wrapped program's exception says where it was thrown, and on the source's first line the
 	// wrapper shifts the column: the fresh sandbox tells it as it always has, seeing the same
@@ -310,7 +312,26 @@ func (r *Runner) run(p *Program, env Env, lim Limits) (Result, error) {
 	if err := set("print", r.print); err != nil {
 		return Result{}, err
 	}
-	if err := set("context", toJS(vm, env.Context)); err != nil {
+	var build goja.Callable
+	if env.Shape != nil {
+		// The builder function lives in the runtime but no script can reach it: only the Runner
+		// holds it, and the objects it returns hold nothing of it.
+		if build = r.shapes[env.Shape]; build == nil {
+			var err error
+			if build, err = env.Shape.builder(vm); err != nil {
+				return Result{}, err
+			}
+			if r.shapes == nil {
+				r.shapes = map[*ContextShape]goja.Callable{}
+			}
+			r.shapes[env.Shape] = build
+		}
+	}
+	ctx, err := contextValue(vm, build, env)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := set("context", ctx); err != nil {
 		return Result{}, err
 	}
 	for k, v := range env.Globals {
