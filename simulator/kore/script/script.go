@@ -21,6 +21,7 @@ import (
 	"runtime/metrics"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dlclark/regexp2/v2"
@@ -104,6 +105,9 @@ type Program struct {
 	// this and arguments at the top level mean what they mean in a script).
 	shared  *goja.Program
 	wrapped bool
+	// fresh is set when a run of this program cost a Runner its runtime (see Runner.Run): its
+	// other runs take a fresh sandbox, as cheap for them as a rebuilt runtime is dear.
+	fresh atomic.Bool
 }
 
 // Compile parses src once for every identity of a job.

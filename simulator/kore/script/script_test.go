@@ -378,6 +378,13 @@ func TestRunnerKeepsItsRuntime(t *testing.T) {
 	if r.vm != nil {
 		t.Error("an interrupted runtime was kept")
 	}
+	// The loop's next run takes a fresh sandbox rather than cost the Runner another runtime.
+	if _, err := r.Run(loop, demoEnv(), Limits{Time: 20 * time.Millisecond}); err == nil {
+		t.Fatal("no error from a loop")
+	}
+	if r.vm != nil {
+		t.Error("a runtime was built for a program that lost the last one")
+	}
 	if res, err := r.Run(ok, demoEnv(), Limits{}); err != nil || res.Text != "ok" {
 		t.Errorf("after a timeout: %q %v", res.Text, err)
 	}

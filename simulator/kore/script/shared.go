@@ -64,7 +64,7 @@ func NewRunner() *Runner { return &Runner{} }
 func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 	lim = lim.withDefaults()
 	// The guards' string cap is built into the runtime: another cap needs a sandbox of its own.
-	if p.shared == nil || lim.StringLength != DefaultStringLength {
+	if p.shared == nil || p.fresh.Load() || lim.StringLength != DefaultStringLength {
 		return Run(p, env, lim)
 	}
 	if r.vm == nil {
@@ -87,6 +87,9 @@ func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 	if !clean {
 		// The executor may still be inside the abandoned run: the next one gets a new one.
 		r.vm, r.exec, r.shapes = nil, nil, nil
+		// Building a runtime costs more than a fresh sandbox: a program that ends like this
+		// (a loop, a runaway recursion) is likely to again, for the job's next identities.
+		p.fresh.Store(true)
 	}
 	// A wrapped program's exception says where it was thrown, and on the source's first line the
 	// wrapper shifts the column: the fresh sandbox tells it as it always has, seeing the same
