@@ -96,6 +96,7 @@ func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 	// random numbers the first run drew.
 	var se *Error
 	if draws != nil && errors.As(err, &se) && se.Kind == KindException {
+		p.fresh.Store(true) // it is likely to throw again: its next runs go straight there
 		env.Rand = draws.replay
 		return Run(p, env, lim)
 	}
