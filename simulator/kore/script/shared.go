@@ -85,7 +85,9 @@ func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 	}
 	res, err, clean := supervise(r.vm, lim, r.exec.start, func() (Result, error) { return r.run(p, env, lim) })
 	if !clean {
-		// The executor may still be inside the abandoned run: the next one gets a new one.
+		// The executor may still be inside an abandoned run: it ends when that does, and the
+		// next run gets a new one.
+		r.exec.stop()
 		r.vm, r.exec, r.shapes = nil, nil, nil
 		// Building a runtime costs more than a fresh sandbox: a program that ends like this
 		// (a loop, a runaway recursion) is likely to again, for the job's next identities.
