@@ -16,7 +16,6 @@ print(JSON.stringify({text: 'Hi ' + identity + (first ? '' : ' again')}))`)
 		return
 	}
 	r := script.NewRunner()
-	defer r.Close()
 	for _, id := range []string{"alice@example.com", "bob@example.com"} {
 		res, err := r.Run(p, script.Env{Globals: map[string]any{"identity": id}}, script.Limits{})
 		fmt.Println(res.Text, err)

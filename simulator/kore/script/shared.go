@@ -2,6 +2,7 @@ package script
 
 import (
 	"errors"
+	"fmt"
 	"math/rand"
 	"sync"
 	"time"
@@ -12,7 +13,7 @@ import (
 // Runner runs programs one after another in one runtime, built and hardened once, instead of a
 // fresh sandbox per run: a fresh goja runtime with the guards installed costs a few hundred
 // microseconds, a run in a kept one a few. A Runner is not safe for concurrent use: give each
-// worker its own. Programs that Compile finds unfit to share (see shareable) run in a fresh
+// worker its own. Its runs execute on the calling goroutine (see watchInline). Programs that Compile finds unfit to share (see shareable) run in a fresh
 // sandbox as Run runs them.
 //
 // Why one run can't leak into the next:
@@ -52,7 +53,6 @@ type Runner struct {
 	// base is the frozen baseline global object, each run's global object's prototype.
 	base  *goja.Object
 	names builtinNames
-	exec  *executor
 	// shapes are the context builders made in vm, by shape.
 	shapes map[*ContextShape]goja.Callable
 }
@@ -72,9 +72,6 @@ func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 			return Run(p, env, lim)
 		}
 	}
-	if r.exec == nil {
-		r.exec = &executor{reqs: make(chan func(), 1)}
-	}
 	var draws *replay
 	if p.wrapped {
 		draws = &replay{source: env.Rand}
@@ -83,12 +80,9 @@ func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 		}
 		env.Rand = draws.record
 	}
-	res, err, clean := supervise(r.vm, lim, r.exec.start, func() (Result, error) { return r.run(p, env, lim) })
+	res, err, clean := watchInline(r.vm, lim, func() (Result, error) { return r.run(p, env, lim) })
 	if !clean {
-		// The executor may still be inside an abandoned run: it ends when that does, and the
-		// next run gets a new one.
-		r.exec.stop()
-		r.vm, r.exec, r.shapes = nil, nil, nil
+		r.vm, r.shapes = nil, nil
 		// Building a runtime costs more than a fresh sandbox: a program that ends like this
 		// (a loop, a runaway recursion) is likely to again, for the job's next identities.
 		p.fresh.Store(true)
@@ -126,75 +120,70 @@ func (r *replay) replay() float64 {
 	return r.source()
 }
 
-// Close ends the Runner's goroutine now rather than after idleFor; the Runner stays usable.
-func (r *Runner) Close() {
-	if r.exec != nil {
-		r.exec.stop()
-		r.exec = nil
-	}
-}
-
-// executor is the goroutine a Runner's runs execute on. It outlives a run, so the stack goja
-// grows is grown once rather than once per run, and it ends after idleFor without work, so an
-// idle Runner holds no goroutine.
-type executor struct {
-	mu    sync.Mutex
-	alive bool
-	reqs  chan func()
-}
-
-const idleFor = time.Second
-
-// start hands f to the executor, starting it when it is not running. The send happens under mu,
-// so an executor that is deciding to stop either takes f or is replaced.
-func (e *executor) start(f func()) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !e.alive {
-		e.alive = true
-		go e.loop()
-	}
-	e.reqs <- f
-}
-
-// stop ends the goroutine once it is done with what it was given.
-func (e *executor) stop() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.alive {
-		e.reqs <- nil
-		e.alive = false
-	}
-}
-
-func (e *executor) loop() {
-	idle := time.NewTimer(idleFor)
-	defer idle.Stop()
-	for {
-		select {
-		case f := <-e.reqs:
-			if f == nil {
-				return
-			}
-			f()
-			idle.Reset(idleFor)
-		case <-idle.C:
-			e.mu.Lock()
-			select {
-			case f := <-e.reqs:
-				e.mu.Unlock()
-				if f == nil {
-					return
-				}
-				f()
-				idle.Reset(idleFor)
-			default:
-				e.alive = false
-				e.mu.Unlock()
-				return
-			}
+// watchInline runs fn (which uses vm) on this goroutine, and a timer stops it at the time and
+// memory limits: no goroutine is handed the run, which costs a kept runtime's run more than the
+// rest of its overhead. Unlike Run, it can't give up on a script stuck inside one native call
+// after grace; it returns when the call does. The guards bound what a native call may walk or
+// build, and regexp2's match timeout is grace, so that is within grace too. clean is as for
+// supervise.
+func watchInline(vm *goja.Runtime, lim Limits, fn func() (Result, error)) (res Result, err error, clean bool) {
+	w := &watchdog{vm: vm, lim: lim, began: time.Now(), base: heapBytes()}
+	w.mu.Lock()
+	w.timer = time.AfterFunc(min(watchEvery, lim.Time), w.tick)
+	w.mu.Unlock()
+	defer func() {
+		w.mu.Lock()
+		w.over = true
+		w.timer.Stop()
+		w.mu.Unlock()
+		// No tick can interrupt after this: one that lands as the script finishes would stop
+		// the next run at its first instruction.
+		vm.ClearInterrupt()
+		if x := recover(); x != nil {
+			res, err, clean = Result{}, &Error{Kind: KindCrash, Msg: fmt.Sprintf("Script engine failed: %v", x)}, false
 		}
+	}()
+	res, err = fn()
+	return res, err, reusable(err)
+}
+
+// watchdog is one inline run's timer: it samples the heap every watchEvery and interrupts the
+// run at the memory or time limit.
+type watchdog struct {
+	vm    *goja.Runtime
+	lim   Limits
+	began time.Time
+	base  uint64
+
+	mu          sync.Mutex
+	timer       *time.Timer
+	over, fired bool
+}
+
+func (w *watchdog) tick() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.over || w.fired {
+		return
 	}
+	left := w.lim.Time - time.Since(w.began)
+	switch {
+	case left <= 0:
+		w.fired = true
+		w.vm.Interrupt(errTimeout)
+	case heapGrowth(w.base) > w.lim.Memory:
+		w.fired = true
+		w.vm.Interrupt(errMemory)
+	default:
+		w.timer.Reset(min(watchEvery, left))
+	}
+}
+
+func heapGrowth(base uint64) uint64 {
+	if h := heapBytes(); h > base {
+		return h - base
+	}
+	return 0
 }
 
 // hardenSrc deletes eval, freezes every object reachable from the global object (through
