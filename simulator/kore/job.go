@@ -207,21 +207,27 @@ func (v *Vendor) step(j *job) {
 	}
 	outs := v.resolve(j, j.identities[j.next:j.next+n])
 	now := v.env.Clock.Now()
+	// What every log and message of the step shares is made once, not once per identity.
+	createdOn := kTime(now)
+	var jobID any = j.id
 	logs := make([]statusLog, len(outs))
-	var msgs []core.Message
+	msgs := make([]core.Message, 0, len(outs))
 	for i, o := range outs {
-		if _, ok := j.failing[strings.ToLower(o.identity)]; ok && o.failure == "" {
-			o.failure = CommentDeliveryFailed // the rule's id is in the journal, not the vendor's log
+		if len(j.failing) > 0 && o.failure == "" {
+			if _, ok := j.failing[strings.ToLower(o.identity)]; ok {
+				o.failure = CommentDeliveryFailed // the rule's id is in the journal, not the vendor's log
+			}
 		}
-		l := statusLog{ID: "nl-" + v.env.IDs.UUID(), RequestID: j.id, OriginalID: o.identity, CreatedBy: j.createdBy,
-			StreamID: j.bot.id, Channel: j.channel, CreatedOn: kTime(now)}
+		l := statusLog{ID: prefixedUUID(v.env.IDs, "nl-"), RequestID: j.id, OriginalID: o.identity, CreatedBy: j.createdBy,
+			StreamID: j.bot.id, Channel: j.channel, CreatedOn: createdOn}
 		if o.failure != "" {
 			l.Status, l.Comments = JobFailure, o.failure
 		} else {
 			l.Status, l.Comments = JobSuccess, CommentSent
-			l.KoreID, l.ChannelID, l.MessagestoreID = o.user.koreID, o.channelID, "ms-"+v.env.IDs.UUID()
-			data := map[string]any{"jobId": j.id, "statusLogId": l.ID, "koreId": o.user.koreID, "channelId": o.channelID,
-				"messagestoreId": l.MessagestoreID, "identity": o.identity}
+			l.KoreID, l.ChannelID, l.MessagestoreID = o.user.koreID, o.channelID, prefixedUUID(v.env.IDs, "ms-")
+			data := make(map[string]any, 6+len(o.data))
+			data["jobId"], data["statusLogId"], data["koreId"] = jobID, l.ID, o.user.koreID
+			data["channelId"], data["messagestoreId"], data["identity"] = o.channelID, l.MessagestoreID, o.identity
 			for k, val := range o.data {
 				data[k] = val
 			}
@@ -263,10 +269,47 @@ func (v *Vendor) step(j *job) {
 }
 
 func (j *job) payloadFor(identity string) json.RawMessage {
-	id, _ := json.Marshal(identity)
-	out := make([]byte, 0, len(j.payloadHead)+len(id)+2)
-	out = append(append(append(out, j.payloadHead...), id...), ']', '}')
-	return out
+	out := make([]byte, 0, len(j.payloadHead)+len(identity)+4)
+	out = append(out, j.payloadHead...)
+	if plainJSON(identity) {
+		out = append(append(append(out, '"'), identity...), '"')
+	} else {
+		id, _ := json.Marshal(identity)
+		out = append(out, id...)
+	}
+	return append(out, ']', '}')
+}
+
+// plainJSON: s encodes in JSON as itself between quotes (json.Marshal escapes control
+// characters, quotes, backslashes, <, > and &, and rewrites invalid UTF-8 and U+2028/9).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// prefixedUUID is prefix + ids.UUID(), the same UUID from the same random bytes, in one string
+// allocation instead of three.
+func prefixedUUID(ids *core.IDs, prefix string) string {
+	b := ids.Bytes(16)
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	const digits = "0123456789abcdef"
+	var out strings.Builder
+	out.Grow(len(prefix) + 36)
+	out.WriteString(prefix)
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out.WriteByte('-')
+		}
+		out.WriteByte(digits[c>>4])
+		out.WriteByte(digits[c&0x0f])
+	}
+	return out.String()
 }
 
 func finalStatus(logs []statusLog) string {
@@ -286,7 +329,7 @@ func finalStatus(logs []statusLog) string {
 }
 
 // resolve maps each identity to the user's identity on the job's channel and renders the
-// message; scripts of a batch run side by side, each in its own sandbox.
+// message; scripts of a batch run side by side, each worker with its own script.Runner.
 func (v *Vendor) resolve(j *job, identities []string) []outcome {
 	outs := make([]outcome, len(identities))
 	var scripted []int
@@ -312,16 +355,18 @@ func (v *Vendor) resolve(j *job, identities []string) []outcome {
 		return outs
 	}
 	workers := min(cap(v.scriptSlots), len(scripted))
-	work := make(chan int)
+	// Buffered for the whole batch: the workers never wait on this goroutine to hand them the
+	// next identity.
+	work := make(chan int, len(scripted))
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				v.scriptSlots <- struct{}{}
-				v.runScript(j, &outs[i])
-				<-v.scriptSlots
+				r := <-v.scriptSlots
+				v.runScript(j, &outs[i], r)
+				v.scriptSlots <- r
 			}
 		}()
 	}
@@ -333,29 +378,33 @@ func (v *Vendor) resolve(j *job, identities []string) []outcome {
 	return outs
 }
 
-func (v *Vendor) runScript(j *job, o *outcome) {
+// scriptContext is the context a script sees, as Kore's bot context shapes it: the channel,
+// the user's channel id, Kore id, email, first and last name, the identity, the bot's id and name.
+var scriptContext = script.MustContextShape(map[string]any{
+	"session": map[string]any{
+		"BotUserSession": map[string]any{
+			"lastMessage": map[string]any{"channel": script.Hole(0)},
+			"channels":    []any{map[string]any{"type": script.Hole(0), "uId": script.Hole(1)}},
+		},
+		"UserContext": map[string]any{
+			"_id": script.Hole(2), "emailId": script.Hole(3), "firstName": script.Hole(4), "lastName": script.Hole(5),
+			"identities": []any{map[string]any{"val": script.Hole(6), "type": "mapped"}},
+		},
+		"BotContext": map[string]any{"botId": script.Hole(7), "botName": script.Hole(8)},
+	},
+	"identity": script.Hole(6),
+})
+
+func (v *Vendor) runScript(j *job, o *outcome, r *script.Runner) {
 	if j.compileErr != nil {
 		o.failure = j.compileErr.Error()
 		return
 	}
 	u := o.user
 	first, last, _ := strings.Cut(u.name, " ")
-	ctx := map[string]any{
-		"session": map[string]any{
-			"BotUserSession": map[string]any{
-				"lastMessage": map[string]any{"channel": j.channel},
-				"channels":    []any{map[string]any{"type": j.channel, "uId": o.channelID}},
-			},
-			"UserContext": map[string]any{
-				"_id": u.koreID, "emailId": u.email, "firstName": first, "lastName": last,
-				"identities": []any{map[string]any{"val": o.identity, "type": "mapped"}},
-			},
-			"BotContext": map[string]any{"botId": j.bot.id, "botName": j.bot.name},
-		},
-		"identity": o.identity,
-	}
-	res, err := script.Run(j.program, script.Env{
-		Context: ctx,
+	res, err := r.Run(j.program, script.Env{
+		Shape:   scriptContext,
+		Values:  []string{j.channel, o.channelID, u.koreID, u.email, first, last, o.identity, j.bot.id, j.bot.name},
 		Globals: map[string]any{"identity": o.identity},
 		Now:     v.env.Clock.Now,
 		Rand:    v.env.IDs.Float64,

@@ -18,6 +18,7 @@ import (
 
 	"github.com/notifysim/notifysim/simulator/core"
 	"github.com/notifysim/notifysim/simulator/fixtures"
+	"github.com/notifysim/notifysim/simulator/kore/script"
 )
 
 // Channels a bot can enable for proactive notifications.
@@ -143,13 +144,18 @@ type Vendor struct {
 	env   *core.Env
 	state atomic.Pointer[state]
 	// scriptSlots is the CPU budget of scripts: at most this many run at once, across every job,
-	// so hostile scripts leave a core to the rest of the sandbox.
-	scriptSlots chan struct{}
+	// so hostile scripts leave a core to the rest of the sandbox. Each slot carries a
+	// script.Runner, whose runtime serves one identity after another.
+	scriptSlots chan *script.Runner
 }
 
 // New returns a Kore.ai simulator with no apps or bots; Load gives it some.
 func New(env *core.Env) *Vendor {
-	v := &Vendor{env: env, scriptSlots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	slots := make(chan *script.Runner, max(1, runtime.GOMAXPROCS(0)-1))
+	for range cap(slots) {
+		slots <- script.NewRunner()
+	}
+	v := &Vendor{env: env, scriptSlots: slots}
 	v.state.Store(newState())
 	return v
 }

@@ -3,6 +3,7 @@ package kore
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/notifysim/notifysim/simulator/core"
 	"github.com/notifysim/notifysim/simulator/fixtures"
+	"github.com/notifysim/notifysim/simulator/kore/script"
 )
 
 var t0 = time.Date(2030, 1, 1, 10, 0, 0, 0, time.UTC)
@@ -277,5 +279,101 @@ func TestTokenRoundTrip(t *testing.T) {
 	env.Clock.Advance(2 * time.Hour)
 	if a, _ := v.verify(v.state.Load(), tok); a != nil {
 		t.Fatal("the minted token outlived its TTL")
+	}
+}
+
+// A script job's identities share a script worker's runtime (script.Runner) but not its state:
+// what the script leaves behind for one identity is gone for the next.
+func TestScriptIdentitiesAreIsolated(t *testing.T) {
+	env := newEnv(t)
+	v := demo(t, env)
+	tok, err := Token(TokenOptions{ClientID: DemoClientID, Secret: DemoSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, src string }{
+		{"a global", `var clean = typeof seen === 'undefined'; seen = identity; print(clean ? 'clean' : 'saw ' + seen)`},
+		{"a patched prototype", `var clean = [].seen === undefined; Array.prototype.seen = identity; print(clean ? 'clean' : 'saw ' + [].seen)`},
+		{"a prototype reached round the gate", `var ap = [][('__pro' + 'to__')]; var clean = [].seen === undefined; ap.seen = identity; print(clean ? 'clean' : 'saw ' + [].seen)`},
+		{"a replaced JSON.stringify", `var clean = JSON.stringify(1) === '1'; JSON.stringify = function () { return identity }; print(clean ? 'clean' : 'saw ' + JSON.stringify(1))`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env.Store.Reset()
+			body, _ := json.Marshal(map[string]any{"channel": "msteams", "userIdentityType": "resolve",
+				"message": map[string]string{"type": "script", "val": tt.src}, "identities": []string{"alice@example.com", "bob@example.com"}})
+			r := httptest.NewRequest("POST", "/api/public/bot/st-demo-bot/notify", nil)
+			r.Header.Set("auth", tok)
+			req := &core.Request{HTTP: r, PathParams: map[string]string{"BotID": DemoBotID}, ID: "r-" + tt.name, Body: body}
+			if refused := v.Authenticate("sendProactiveNotification", req); refused != nil {
+				t.Fatalf("refused: %+v", refused)
+			}
+			if resp := v.notify(req); resp.Status != 200 {
+				t.Fatalf("status %d: %+v", resp.Status, resp.Body)
+			}
+			env.Clock.Advance(time.Second)
+			msgs := env.Store.Query(core.Filter{Vendor: "kore"})
+			if len(msgs) != 2 {
+				t.Fatalf("%d messages, want 2", len(msgs))
+			}
+			for _, m := range msgs {
+				if m.Body != "clean" {
+					t.Errorf("%s got %q, want clean", m.Recipient.ID, m.Body)
+				}
+			}
+		})
+	}
+}
+
+// prefixedUUID and payloadFor are the allocation-lean forms of prefix+IDs.UUID() and of the
+// notify body narrowed to one identity: they must give the same strings.
+func TestLeanEncodings(t *testing.T) {
+	a, b := core.NewIDs(7), core.NewIDs(7)
+	for range 50 {
+		if got, want := prefixedUUID(a, "nl-"), "nl-"+b.UUID(); got != want {
+			t.Fatalf("prefixedUUID = %s, want %s", got, want)
+		}
+	}
+	j := &job{payloadHead: []byte(`{"channel":"msteams","identities":[`)}
+	for _, id := range []string{"alice@example.com", `quo"te`, `back\slash`, "<b>&", "tab\there", "ünï", "\u2028", "bad\xffutf8", ""} {
+		enc, _ := json.Marshal(id)
+		want := `{"channel":"msteams","identities":[` + string(enc) + `]}`
+		if got := string(j.payloadFor(id)); got != want {
+			t.Errorf("payloadFor(%q) = %s, want %s", id, got, want)
+		}
+	}
+}
+
+// The script context shape builds the object Kore's bot context describes.
+func TestScriptContextShape(t *testing.T) {
+	want := map[string]any{
+		"session": map[string]any{
+			"BotUserSession": map[string]any{
+				"lastMessage": map[string]any{"channel": "msteams"},
+				"channels":    []any{map[string]any{"type": "msteams", "uId": "29:1"}},
+			},
+			"UserContext": map[string]any{
+				"_id": "u-1", "emailId": "a@b.c", "firstName": "Ada", "lastName": "<Lovelace> King",
+				"identities": []any{map[string]any{"val": "Ünï@example.com", "type": "mapped"}},
+			},
+			"BotContext": map[string]any{"botId": "st-1", "botName": `Bot "Q"`},
+		},
+		"identity": "Ünï@example.com",
+	}
+	p, err := script.Compile(`print(JSON.stringify(context))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := script.Run(p, script.Env{Shape: scriptContext,
+		Values: []string{"msteams", "29:1", "u-1", "a@b.c", "Ada", "<Lovelace> King", "Ünï@example.com", "st-1", `Bot "Q"`}}, script.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(res.Text), &got); err != nil {
+		t.Fatalf("%v: %s", err, res.Text)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("context = %v\nwant %v", got, want)
 	}
 }

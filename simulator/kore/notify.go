@@ -1,8 +1,10 @@
 package kore
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -29,8 +31,8 @@ var knownFields = map[string]bool{"channel": true, "userIdentityType": true, "me
 // notify accepts the job and answers it IN_PROGRESS; the clock then works through the identities.
 func (v *Vendor) notify(req *core.Request) core.Response {
 	c := callerOf(req)
-	var body notifyRequest
-	if err := json.Unmarshal(req.Body, &body); err != nil {
+	body, unknown, err := decodeNotify(req.Body)
+	if err != nil {
 		return badRequest([]core.Problem{{In: "body", Field: "body", Rule: "json", Reason: err.Error()}})
 	}
 	var problems []core.Problem
@@ -62,7 +64,9 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	if len(problems) > 0 {
 		return badRequest(problems)
 	}
-	noteUnknownFields(req)
+	for _, k := range unknown {
+		req.Note("field %q is not part of the notify body; ignored", k)
+	}
 
 	st, now := c.st, v.env.Clock.Now()
 	j := &job{
@@ -119,20 +123,73 @@ func enabledList(b *bot) string {
 	return strings.Join(sortedKeys(b.channels), ", ")
 }
 
-// noteUnknownFields records body fields the API ignores, so a typo shows in the journal.
-func noteUnknownFields(req *core.Request) {
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(req.Body, &fields) != nil {
-		return
-	}
-	var unknown []string
-	for k := range fields {
-		if !knownFields[k] {
-			unknown = append(unknown, k)
+// decodeNotify reads the notify body in one pass, and the body fields the API ignores (sorted),
+// so a typo shows in the journal. It decodes as json.Unmarshal into notifyRequest does (a key
+// matches its field exactly or else case-insensitively, the last of a repeated key wins); any
+// body it is not sure of goes to json.Unmarshal itself, whose error is the one to report.
+func decodeNotify(data []byte) (notifyRequest, []string, error) {
+	var body notifyRequest
+	unknown, ok := decodeNotifyStream(data, &body)
+	if !ok {
+		body, unknown = notifyRequest{}, nil
+		if err := json.Unmarshal(data, &body); err != nil {
+			return body, nil, err
+		}
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(data, &fields) == nil {
+			for k := range fields {
+				if !knownFields[k] {
+					unknown = append(unknown, k)
+				}
+			}
 		}
 	}
 	sort.Strings(unknown)
-	for _, k := range unknown {
-		req.Note("field %q is not part of the notify body; ignored", k)
-	}
+	return body, unknown, nil
 }
+
+func decodeNotifyStream(data []byte, body *notifyRequest) (unknown []string, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		key, isKey := t.(string)
+		if err != nil || !isKey {
+			return nil, false
+		}
+		var dst any
+		switch {
+		case matches(key, "channel"):
+			dst = &body.Channel
+		case matches(key, "userIdentityType"):
+			dst = &body.UserIdentityType
+		case matches(key, "message"):
+			dst = &body.Message
+		case matches(key, "identities"):
+			body.Identities = nil // json.Unmarshal replaces a repeated array rather than appending
+			dst = &body.Identities
+		default:
+			dst = new(json.RawMessage)
+		}
+		if !knownFields[key] && !seen[key] {
+			seen[key] = true
+			unknown = append(unknown, key)
+		}
+		if dec.Decode(dst) != nil {
+			return nil, false
+		}
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false // trailing data: json.Unmarshal refuses it
+	}
+	return unknown, true
+}
+
+// matches is how encoding/json pairs a key with a field: exactly, or equal under case folding.
+func matches(key, field string) bool { return key == field || strings.EqualFold(key, field) }
