@@ -22,7 +22,8 @@ const (
 	EventGap = "gap"
 )
 
-// Event is one thing that happened in the simulator.
+// Event is one thing that happened in the simulator. Its Data is shared by every subscriber and
+// the bus's history: read it, don't change it.
 type Event struct {
 	ID     int64     `json:"id"`
 	Type   string    `json:"type"`

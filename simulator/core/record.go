@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -212,7 +213,20 @@ func (s *MemStore) dataJSON(data map[string]any) []byte {
 		return enc
 	}
 	e.mu.Unlock()
-	enc, err := json.Marshal(data)
+	size := 2
+	for k, v := range data {
+		size += len(k) + 8
+		if str, ok := v.(string); ok {
+			size += len(str)
+		} else {
+			size += 24
+		}
+	}
+	enc, ok := appendFlatJSON(make([]byte, 0, size), data)
+	var err error
+	if !ok {
+		enc, err = json.Marshal(data)
+	}
 	if err != nil {
 		// Data is built by the vendors from JSON values; one that isn't encodable would have
 		// failed /_sim/messages before too. Kept as an empty object rather than lost.
@@ -222,6 +236,43 @@ func (s *MemStore) dataJSON(data map[string]any) []byte {
 	e.lastData, e.lastJSON = data, enc
 	e.mu.Unlock()
 	return enc
+}
+
+// appendFlatJSON encodes a map whose values are all strings, numbers, booleans or null (Kore's
+// per-message data: job, log and channel ids) without reflection; false for anything else, which
+// json.Marshal then encodes. Only the store reads it back, so key order and HTML escaping don't
+// matter.
+func appendFlatJSON(b []byte, m map[string]any) ([]byte, bool) {
+	b = append(b, '{')
+	first := true
+	for k, v := range m {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = AppendJSONString(b, k)
+		b = append(b, ':')
+		switch x := v.(type) {
+		case string:
+			b = AppendJSONString(b, x)
+		case json.Number:
+			if !json.Valid([]byte(x)) {
+				return nil, false
+			}
+			b = append(b, x...)
+		case bool:
+			b = strconv.AppendBool(b, x)
+		case nil:
+			b = append(b, "null"...)
+		case int:
+			b = strconv.AppendInt(b, int64(x), 10)
+		case int64:
+			b = strconv.AppendInt(b, x, 10)
+		default:
+			return nil, false
+		}
+	}
+	return append(b, '}'), true
 }
 
 func (s *MemStore) appendTime(b []byte, t time.Time) []byte {

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -76,4 +77,29 @@ func FuzzStoreRoundTrip(f *testing.F) {
 			t.Fatalf("got %#v\nwant %#v", got, want)
 		}
 	})
+}
+
+// TestFlatDataReadsBack: a Data map encoded without reflection comes back as json.Marshal's
+// encoding would; anything else goes to json.Marshal.
+func TestFlatDataReadsBack(t *testing.T) {
+	for _, data := range []map[string]any{
+		{},
+		{"jobId": "nj-1", "koreId": "u-\"1\"<>&", "n": json.Number("12345678901234567890"), "ok": true, "none": nil, "i": 7, "i64": int64(-8)},
+		{"nested": map[string]any{"a": 1.5}, "list": []any{"x"}},
+	} {
+		s := NewMemStore()
+		s.Add([]Message{{ID: "m", Data: data}})
+		got, _ := s.Get("m")
+		want := map[string]any{}
+		enc, _ := json.Marshal(data)
+		dec := json.NewDecoder(bytes.NewReader(enc))
+		dec.UseNumber()
+		_ = dec.Decode(&want)
+		if !reflect.DeepEqual(got.Data, want) {
+			t.Errorf("Data %v read back as %#v, want %#v", data, got.Data, want)
+		}
+	}
+	if _, ok := appendFlatJSON(nil, map[string]any{"n": json.Number("1e")}); ok {
+		t.Error("an invalid json.Number was written as is")
+	}
 }
