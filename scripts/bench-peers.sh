@@ -3,6 +3,7 @@
 # Installs what is missing (Prism and WireMock from npm into .bench/peers, wrk from the system
 # packages), builds notifysim and the driver, and lets the driver (scripts/peerbench) run each
 # server in turn and write the table into BENCHMARKS.md. DURATION=10s THREADS=2 CONNS=32 ROUTES=… REPEAT=1
+# SHIPPED=1 (SHIPPED=0 skips the rows of every server run with its defaults)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PEERS=.bench/peers
@@ -35,4 +36,4 @@ go build -o bin/notifysim ./cmd/notifysim
 go build -o .bench/peerbench ./scripts/peerbench
 exec .bench/peerbench --notifysim bin/notifysim --peers "$PEERS" --out BENCHMARKS.md \
   --duration "${DURATION:-10s}" --threads "${THREADS:-2}" --conns "${CONNS:-32}" --routes "${ROUTES:-luma,luminous,kore}" \
-  --repeat "${REPEAT:-1}"
+  --repeat "${REPEAT:-1}" --shipped="$([[ ${SHIPPED:-1} == 0 ]] && echo false || echo true)"

@@ -108,6 +108,7 @@ func run(args []string) int {
 	conns := fs.Int("conns", 32, "wrk connections")
 	only := fs.String("routes", "luma,luminous,kore", "routes to run, comma-separated")
 	repeat := fs.Int("repeat", 1, "rounds of every server; each figure is the round with the median rps")
+	shipped := fs.Bool("shipped", false, "also run every server as shipped: each logging (or journaling) every request")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -138,29 +139,9 @@ func run(args []string) int {
 			if !strings.Contains(","+*only+",", ","+rt.name+",") {
 				continue
 			}
-			base := []string{*bin, "serve", "--addr", "{addr}", "--fixtures", *fixtures, "--log-level", "warn"}
-			results = append(results,
-				measure(rt, "notifysim serve", server{cmd: base}, *duration, *threads, *conns, work),
-				measure(rt, "notifysim serve --strict", server{cmd: append(append([]string{}, base...), "--strict")}, *duration, *threads, *conns, work))
-			if len(wiremockJar) == 1 {
-				dir, err := wiremockRoot(work, rt)
-				if err != nil {
-					results = append(results, result{route: rt.name, label: "WireMock", err: err})
-				} else {
-					results = append(results, measure(rt, "WireMock 3.13 stub, no journal", server{cmd: []string{"java", "-jar", wiremockJar[0],
-						"--port", "{port}", "--bind-address", "127.0.0.1", "--root-dir", dir, "--no-request-journal", "--disable-banner"}}, *duration, *threads, *conns, work))
-				}
-			}
-			if _, err := os.Stat(prism); err == nil {
-				spec := filepath.Join(work, rt.spec+".yaml")
-				if err := copyFile(filepath.Join("openapi", rt.spec+".yaml"), spec); err != nil {
-					results = append(results, result{route: rt.name, label: "Prism", err: err})
-				} else {
-					prt := rt
-					prt.path = strings.TrimPrefix(rt.path, rt.base)
-					results = append(results, measure(prt, "Prism 5 mock of the same spec, one process", server{cmd: []string{"node", prism, "mock", "-h", "127.0.0.1", "-p", "{port}",
-						"--multiprocess=false", "--verboseLevel=warn", spec}}, *duration, *threads, *conns, work))
-				}
+			results = append(results, peersOf(rt, quiet, *bin, *fixtures, wiremockJar, prism, work, *duration, *threads, *conns)...)
+			if *shipped {
+				results = append(results, peersOf(rt, asShipped, *bin, *fixtures, wiremockJar, prism, work, *duration, *threads, *conns)...)
 			}
 		}
 		return results
@@ -178,6 +159,54 @@ func run(args []string) int {
 	}
 	fmt.Fprintln(os.Stderr, "wrote the peers section of", *out)
 	return 0
+}
+
+// Modes a server runs in: quiet is every server without per-request logging (notifysim at
+// --log-level warn, WireMock without its request journal, Prism at --verboseLevel=warn); asShipped
+// is each one's defaults, which log or journal every request.
+const (
+	quiet     = ""
+	asShipped = ", as shipped"
+)
+
+// peersOf measures notifysim (without and with --strict), WireMock and Prism on rt in one mode.
+func peersOf(rt route, mode, bin, fixtures string, wiremockJar []string, prism, work string, d time.Duration, threads, conns int) []result {
+	var results []result
+	base := []string{bin, "serve", "--addr", "{addr}", "--fixtures", fixtures}
+	if mode == quiet {
+		base = append(base, "--log-level", "warn")
+	}
+	results = append(results,
+		measure(rt, "notifysim serve"+mode, server{cmd: base}, d, threads, conns, work),
+		measure(rt, "notifysim serve --strict"+mode, server{cmd: append(append([]string{}, base...), "--strict")}, d, threads, conns, work))
+	if len(wiremockJar) == 1 {
+		dir, err := wiremockRoot(work, rt)
+		if err != nil {
+			results = append(results, result{route: rt.name, label: "WireMock" + mode, err: err})
+		} else {
+			cmd := []string{"java", "-jar", wiremockJar[0], "--port", "{port}", "--bind-address", "127.0.0.1", "--root-dir", dir, "--disable-banner"}
+			label := "WireMock 3.13 stub, request journal on" + mode
+			if mode == quiet {
+				cmd, label = append(cmd, "--no-request-journal"), "WireMock 3.13 stub, no journal"
+			}
+			results = append(results, measure(rt, label, server{cmd: cmd}, d, threads, conns, work))
+		}
+	}
+	if _, err := os.Stat(prism); err == nil {
+		spec := filepath.Join(work, rt.spec+".yaml")
+		if err := copyFile(filepath.Join("openapi", rt.spec+".yaml"), spec); err != nil {
+			results = append(results, result{route: rt.name, label: "Prism" + mode, err: err})
+		} else {
+			prt := rt
+			prt.path = strings.TrimPrefix(rt.path, rt.base)
+			cmd := []string{"node", prism, "mock", "-h", "127.0.0.1", "-p", "{port}", "--multiprocess=false"}
+			if mode == quiet {
+				cmd = append(cmd, "--verboseLevel=warn")
+			}
+			results = append(results, measure(prt, "Prism 5 mock of the same spec, one process"+mode, server{cmd: append(cmd, spec)}, d, threads, conns, work))
+		}
+	}
+	return results
 }
 
 // medians keeps, for each route and server (in the order first run), the round with the median
@@ -471,7 +500,9 @@ func render(results []result, d time.Duration, threads, conns int) string {
 	b.WriteString("load generator and server on the same machine, one server at a time. notifysim runs `serve --fixtures\n")
 	b.WriteString("scripts/peerbench/fixtures.yaml --log-level warn`; WireMock and Prism answer a fixed stub / the spec's example\n")
 	b.WriteString("(Prism serves the spec's paths without the server's base path, so it gets Luma's request at /public/notifylumauser/message).\n")
-	b.WriteString("RSS is read after the run (notifysim holds every message it stored by then).\n\n")
+	b.WriteString("RSS is read after the run (notifysim holds every message it stored by then). Rows without \"as shipped\" run every\n")
+	b.WriteString("server without per-request logging (notifysim `--log-level warn`, WireMock `--no-request-journal`, Prism `--verboseLevel=warn`);\n")
+	b.WriteString("rows \"as shipped\" run each with its defaults, logging (WireMock: journaling) every request, and compare with each other.\n\n")
 	var ceil *result
 	for i := range results {
 		if results[i].label == "bare net/http handler (ceiling)" && results[i].err == nil {
@@ -492,9 +523,13 @@ func render(results []result, d time.Duration, threads, conns int) string {
 		if r.err != nil || !strings.HasPrefix(r.label, "notifysim") {
 			continue
 		}
+		mode := quiet
+		if strings.HasSuffix(r.label, asShipped) {
+			mode = asShipped
+		}
 		peer := func(prefix string) string {
 			for _, p := range results {
-				if p.route == r.route && strings.HasPrefix(p.label, prefix) && p.err == nil && p.rps > 0 {
+				if p.route == r.route && strings.HasPrefix(p.label, prefix) && strings.HasSuffix(p.label, asShipped) == (mode == asShipped) && p.err == nil && p.rps > 0 {
 					return fmt.Sprintf("%.1f×", r.rps/p.rps)
 				}
 			}
