@@ -148,8 +148,8 @@ func (l *locations) at(i uint8) *time.Location {
 	return time.UTC
 }
 
-// Blob fields, in this order: id, body, title, data (JSON), payload, history (status, time,
-// reason), deliverAt, deliveredAt, requestId.
+// Blob fields, in this order: id, body, title, payload, history (status, time, reason),
+// deliverAt, deliveredAt, requestId, and then, to the end, data as JSON.
 
 // encoder caches the JSON of the last Data map written, since a fan-out (and Luma's plain sends)
 // share one map among many messages. It has its own lock: blobs are written outside the store's.
@@ -172,10 +172,17 @@ func (s *MemStore) encodeRec(m *Message) rec {
 
 // encodeBlob writes the rest of m. It needs no store lock, so Add does it before taking one.
 func (s *MemStore) encodeBlob(m *Message) []byte {
-	data := s.dataJSON(m.Data)
-	size := 64 + len(m.ID) + len(m.Body) + len(m.Title) + len(data) + len(m.Payload) + len(m.RequestID)
+	size := 64 + len(m.ID) + len(m.Body) + len(m.Title) + len(m.Payload) + len(m.RequestID)
 	for _, h := range m.History {
 		size += 24 + len(h.Status) + len(h.Reason)
+	}
+	for k, v := range m.Data {
+		size += len(k) + 8
+		if str, ok := v.(string); ok {
+			size += len(str)
+		} else {
+			size += 24
+		}
 	}
 	b := make([]byte, 0, size)
 	if u, ok := parseUUID(m.ID); ok {
@@ -187,7 +194,6 @@ func (s *MemStore) encodeBlob(m *Message) []byte {
 	}
 	b = appendString(b, m.Body)
 	b = appendString(b, m.Title)
-	b = appendBytes(b, data)
 	b = appendOptionalBytes(b, m.Payload)
 	b = binary.AppendUvarint(b, uint64(len(m.History)))
 	for _, h := range m.History {
@@ -197,45 +203,40 @@ func (s *MemStore) encodeBlob(m *Message) []byte {
 	}
 	b = s.appendOptionalTime(b, m.DeliverAt)
 	b = s.appendOptionalTime(b, m.DeliveredAt)
-	return appendString(b, m.RequestID)
+	b = appendString(b, m.RequestID)
+	return s.appendData(b, m.Data) // last, unprefixed: the rest of the blob
 }
 
-// dataJSON encodes a Data map, reusing the last encoding when the map is the same one.
-func (s *MemStore) dataJSON(data map[string]any) []byte {
+// appendData writes a Data map as JSON at the end of a blob (nothing for a nil map): the last
+// encoding again when the map is the same one (a fan-out's messages, Luma's plain sends share
+// one), a flat map without reflection, anything else with json.Marshal.
+func (s *MemStore) appendData(b []byte, data map[string]any) []byte {
 	if data == nil {
-		return nil
+		return b
 	}
 	e := &s.enc
 	e.mu.Lock()
 	if e.lastData != nil && reflect.ValueOf(data).UnsafePointer() == reflect.ValueOf(e.lastData).UnsafePointer() {
 		enc := e.lastJSON
 		e.mu.Unlock()
-		return enc
+		return append(b, enc...)
 	}
 	e.mu.Unlock()
-	size := 2
-	for k, v := range data {
-		size += len(k) + 8
-		if str, ok := v.(string); ok {
-			size += len(str)
-		} else {
-			size += 24
-		}
-	}
-	enc, ok := appendFlatJSON(make([]byte, 0, size), data)
-	var err error
+	start := len(b)
+	out, ok := appendFlatJSON(b, data)
 	if !ok {
-		enc, err = json.Marshal(data)
-	}
-	if err != nil {
-		// Data is built by the vendors from JSON values; one that isn't encodable would have
-		// failed /_sim/messages before too. Kept as an empty object rather than lost.
-		enc = []byte("{}")
+		enc, err := json.Marshal(data)
+		if err != nil {
+			// Data is built by the vendors from JSON values; one that isn't encodable would have
+			// failed /_sim/messages before too. Kept as an empty object rather than lost.
+			enc = []byte("{}")
+		}
+		out = append(b[:start], enc...)
 	}
 	e.mu.Lock()
-	e.lastData, e.lastJSON = data, enc
+	e.lastData, e.lastJSON = data, out[start:len(out):len(out)] // a view of this blob, which never changes
 	e.mu.Unlock()
-	return enc
+	return out
 }
 
 // appendFlatJSON encodes a map whose values are all strings, numbers, booleans or null (Kore's
@@ -427,11 +428,6 @@ func (s *MemStore) decode(r *rec, blob []byte) Message {
 	m.ID = br.id()
 	m.Body = string(br.view())
 	m.Title = string(br.view())
-	if data := br.view(); len(data) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
-		_ = dec.Decode(&m.Data)
-	}
 	if br.byte() == 1 {
 		m.Payload = bytes.Clone(br.view())
 		if m.Payload == nil {
@@ -450,6 +446,11 @@ func (s *MemStore) decode(r *rec, blob []byte) Message {
 	m.DeliverAt = br.optionalTime(&s.locs)
 	m.DeliveredAt = br.optionalTime(&s.locs)
 	m.RequestID = string(br.view())
+	if len(br.b) > 0 { // the rest is Data
+		dec := json.NewDecoder(bytes.NewReader(br.b))
+		dec.UseNumber()
+		_ = dec.Decode(&m.Data)
+	}
 	return m
 }
 
