@@ -14,12 +14,16 @@ need() { command -v "$1" >/dev/null 2>&1 || { echo "bench-peers: $1 is required:
 need go "install Go from go.dev"
 need node "install Node.js 18 or newer (apt-get install nodejs npm)"
 need npm "install npm (apt-get install npm)"
-need java "install a Java 17 runtime for WireMock (apt-get install openjdk-17-jre-headless)"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "bench-peers: installing wrk from the system packages"
+# wrk, and the Java runtime WireMock needs, come from the system packages when missing.
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+if ((${#missing[@]})); then
+  command -v apt-get >/dev/null 2>&1 || { echo "bench-peers: install ${missing[*]} (no apt-get here to do it)" >&2; exit 1; }
+  echo "bench-peers: installing ${missing[*]} from the system packages"
   if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
-  "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq wrk
+  "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq "${missing[@]}"
 fi
 
 if [[ ! -f $PEERS/node_modules/@stoplight/prism-cli/package.json || ! -d $PEERS/node_modules/wiremock/build ]] ||
