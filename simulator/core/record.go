@@ -321,14 +321,14 @@ func (r *blobReader) uvarint() uint64 {
 	return v
 }
 
+// varint undoes binary.AppendVarint's zig-zag encoding.
 func (r *blobReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.b = nil
-		return 0
+	u := r.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
 	}
-	r.b = r.b[n:]
-	return v
+	return x
 }
 
 func (r *blobReader) byte() byte {

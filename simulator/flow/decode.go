@@ -110,20 +110,26 @@ func (d *decoder) object(depth int) (any, error) {
 			return nil, err
 		}
 		m[k] = v // a repeated key: the last one wins, as with encoding/json
-		d.space()
-		if d.i >= len(d.data) {
-			return nil, errBadJSON
+		if done, err := d.after('}'); err != nil || done {
+			return m, err
 		}
+	}
+}
+
+// after reads what follows a member or an element: a comma (more to come) or the closing byte.
+func (d *decoder) after(closing byte) (done bool, err error) {
+	d.space()
+	if d.i < len(d.data) {
 		switch d.data[d.i] {
 		case ',':
 			d.i++
-		case '}':
+			return false, nil
+		case closing:
 			d.i++
-			return m, nil
-		default:
-			return nil, errBadJSON
+			return true, nil
 		}
 	}
+	return false, errBadJSON
 }
 
 func (d *decoder) array(depth int) (any, error) {
@@ -140,18 +146,8 @@ func (d *decoder) array(depth int) (any, error) {
 			return nil, err
 		}
 		a = append(a, v)
-		d.space()
-		if d.i >= len(d.data) {
-			return nil, errBadJSON
-		}
-		switch d.data[d.i] {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
-			return a, nil
-		default:
-			return nil, errBadJSON
+		if done, err := d.after(']'); err != nil || done {
+			return a, err
 		}
 	}
 }
