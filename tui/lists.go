@@ -47,29 +47,26 @@ func (l *lists) move(t tab, d int) {
 
 // applyJob updates a job in place from a job.progress event, or puts a new one on top.
 func (l *lists) applyJob(j client.Job) {
-	for i := range l.jobs {
-		if l.jobs[i].ID == j.ID {
-			l.jobs[i] = j
-			return
-		}
-	}
-	l.jobs = append([]client.Job{j}, l.jobs...)
-	if l.cursor[tabJobs] > 0 {
-		l.cursor[tabJobs]++
-	}
+	l.jobs = upsertOnTop(l, tabJobs, l.jobs, j, func(x client.Job) bool { return x.ID == j.ID })
 }
 
 func (l *lists) applyCallback(c client.Callback) {
-	for i := range l.callbacks {
-		if l.callbacks[i].ID == c.ID {
-			l.callbacks[i] = c
-			return
+	l.callbacks = upsertOnTop(l, tabCallbacks, l.callbacks, c, func(x client.Callback) bool { return x.ID == c.ID })
+}
+
+// upsertOnTop replaces the entry same picks out, or puts v on top of the list of tab t and moves
+// that tab's cursor down one, so it stays on the row it was on.
+func upsertOnTop[T any](l *lists, t tab, list []T, v T, same func(T) bool) []T {
+	for i := range list {
+		if same(list[i]) {
+			list[i] = v
+			return list
 		}
 	}
-	l.callbacks = append([]client.Callback{c}, l.callbacks...)
-	if l.cursor[tabCallbacks] > 0 {
-		l.cursor[tabCallbacks]++
+	if l.cursor[t] > 0 {
+		l.cursor[t]++
 	}
+	return append([]T{v}, list...)
 }
 
 // progressBar draws a job's progress without colour so it reads the same everywhere.

@@ -71,7 +71,7 @@ func (p *Pipeline) problems(t *testing.T, route *routers.Route, body []byte, fas
 	r := httptest.NewRequest(route.Method, route.Path, bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	in := &openapi3filter.RequestValidationInput{Request: r, Route: route, Options: &p.validation}
-	x := &exchange{r: r, route: route, in: in}
+	x := &exchange{r: r, route: route, in: in, bodyOptions: bodyOptions(route)}
 	var err error
 	if fast {
 		_, err = p.check(x, body)

@@ -222,10 +222,12 @@ type exchange struct {
 	handler core.Handler
 	start   time.Time
 
-	req  *core.Request
-	in   *openapi3filter.RequestValidationInput
-	resp core.Response
-	data []byte // the encoded response body
+	req *core.Request
+	in  *openapi3filter.RequestValidationInput
+	// bodyOptions are the schema options for a JSON body the validate stage reads itself.
+	bodyOptions []openapi3.SchemaValidationOption
+	resp        core.Response
+	data        []byte // the encoded response body
 	// faulted: a fault rule wrote this answer, so the spec check doesn't apply to it.
 	faulted bool
 	// unanswered: the connection was dropped or hung up; nothing was written.
@@ -256,8 +258,9 @@ func (p *Pipeline) operation(api API, route *routers.Route, h core.Handler) http
 	vendor, _ := api.(core.Vendor)
 	checked := withoutSecurity(route)
 	stages := p.inbound()
+	opts := bodyOptions(route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		x := &exchange{w: w, r: r, api: api, vendor: vendor, route: route, handler: h, start: time.Now()}
+		x := &exchange{w: w, r: r, api: api, vendor: vendor, route: route, handler: h, start: time.Now(), bodyOptions: opts}
 		x.in = &openapi3filter.RequestValidationInput{Request: r, Route: checked, Options: &p.validation}
 		p.run(x, stages)
 	})

@@ -89,20 +89,13 @@ func flatHeaders(h http.Header) map[string]string {
 
 func joinHeader(v []string) string {
 	if len(v) == 1 {
-		return truncateString(v[0], JournalHeaderBytes)
+		return Truncate(v[0], JournalHeaderBytes)
 	}
-	return truncateString(strings.Join(v, ", "), JournalHeaderBytes)
+	return Truncate(strings.Join(v, ", "), JournalHeaderBytes)
 }
 
-func truncateString(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + fmt.Sprintf("… (%d bytes more)", len(s)-n)
-}
-
-// Truncate cuts b to n bytes, saying how many it left out.
-func Truncate(b []byte, n int) string {
+// Truncate cuts b (a body or a header value) to n bytes, saying how many it left out.
+func Truncate[T ~string | ~[]byte](b T, n int) string {
 	if len(b) <= n {
 		return string(b)
 	}

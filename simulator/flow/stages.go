@@ -11,6 +11,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/gorilla/mux"
 
 	"github.com/notifysim/notifysim/simulator/core"
@@ -246,11 +247,7 @@ func (p *Pipeline) checkParamsAndBody(x *exchange, rb *openapi3.RequestBody, sch
 			me = append(me, err)
 		}
 	}
-	opts := []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}
-	if x.route.Spec.IsOpenAPI31OrLater() {
-		opts = append(opts, openapi3.EnableJSONSchema2020())
-	}
-	if err := schema.Value.VisitJSON(value, opts...); err != nil {
+	if err := schema.Value.VisitJSON(value, x.bodyOptions...); err != nil {
 		id := strings.TrimSpace(schema.Ref)
 		if id == "" {
 			id = strings.TrimSpace(schema.Value.Title)
@@ -264,6 +261,16 @@ func (p *Pipeline) checkParamsAndBody(x *exchange, rb *openapi3.RequestBody, sch
 		return me
 	}
 	return nil
+}
+
+// bodyOptions are what ValidateRequestBody asks of a schema for route's documents, worked out
+// once per operation when the routes are bound.
+func bodyOptions(route *routers.Route) []openapi3.SchemaValidationOption {
+	opts := []openapi3.SchemaValidationOption{openapi3.VisitAsRequest(), openapi3.MultiErrors()}
+	if route.Spec.IsOpenAPI31OrLater() {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	return opts
 }
 
 // isJSON reports whether the request says its body is JSON (application/json and its +json kin).
