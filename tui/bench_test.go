@@ -51,7 +51,7 @@ func BenchmarkEventToVisible(b *testing.B) {
 		send(b, sim, "/vsa/public/notifylumauser/message", `{"recipients":{"contacts":"sam.phyll"},"message":"`+text+`"}`,
 			"Authorization", "Bearer luma-demo-token")
 		e := <-events
-		m.event(e)
+		m.applyEvents([]client.Event{e})
 		if !strings.Contains(m.Render(), text) {
 			b.Fatalf("%q is not on the screen", text)
 		}
