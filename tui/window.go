@@ -17,7 +17,7 @@ type row struct {
 // each row is found by id through the slot it was given: every change a live event makes costs
 // O(1) amortised, whatever the size of the window.
 type window struct {
-	rows []row           // oldest first: display index i is rows[len(rows)-1-i]
+	rows []row            // oldest first: display index i is rows[len(rows)-1-i]
 	slot map[string]int64 // message id → slot; rows[slot-base]
 	base int64            // slot of rows[0]
 }
