@@ -78,6 +78,8 @@ type Options struct {
 	SaveDir string
 	// Pager is the command `o` shows a payload with (default: $PAGER, else less).
 	Pager string
+	// LogFile is where the sandbox behind the TUI logs (serve --tui), for the help screen.
+	LogFile string
 }
 
 // Model is the root Bubble Tea model: header, tabs, and the panes of the current tab.

@@ -205,5 +205,11 @@ func (m *Model) helpLines(w int) []string {
 		out = append(out, cell(left)+cell(right))
 	}
 	out = append(out, "", m.st.Dim(cut(fmt.Sprintf("search: to: status: channel: vendor: and text · any key closes this · server %s", m.c.URL()), w)))
+	if m.opts.LogFile != "" {
+		// In place of the blank lines, so an 80×24 screen still holds it.
+		out = append(out[:1], out[2:]...)
+		out[len(out)-1] = m.st.Dim(cut("logs: "+m.opts.LogFile, w))
+		out = append(out, m.st.Dim(cut(fmt.Sprintf("search: to: status: channel: vendor: and text · any key closes this · server %s", m.c.URL()), w)))
+	}
 	return out
 }
