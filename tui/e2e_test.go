@@ -39,7 +39,7 @@ func (s *screen) text() string {
 
 // waitFor polls the emulated screen until ok says yes. The bound only keeps a broken build
 // from hanging the suite; nothing is asserted about how long it took.
-func (s *screen) waitFor(t *testing.T, what string, ok func(string) bool) {
+func (s *screen) waitFor(t testing.TB, what string, ok func(string) bool) {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for !ok(s.text()) {
@@ -50,7 +50,7 @@ func (s *screen) waitFor(t *testing.T, what string, ok func(string) bool) {
 	}
 }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -60,7 +60,7 @@ func freePort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "notifysim")
 	out, err := exec.Command("go", "build", "-o", bin, "github.com/notifysim/notifysim/cmd/notifysim").CombinedOutput()
@@ -71,7 +71,7 @@ func buildBinary(t *testing.T) string {
 }
 
 // startServe runs `notifysim serve` on addr and waits until it answers.
-func startServe(t *testing.T, bin, addr string, args ...string) *exec.Cmd {
+func startServe(t testing.TB, bin, addr string, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--seed", "3"}, args...)...)
 	var logs bytes.Buffer
@@ -103,10 +103,15 @@ func TestEndToEnd(t *testing.T) {
 }
 
 // runInPty starts bin with args in a 120×40 pseudo-terminal read by a terminal emulator.
-func runInPty(t *testing.T, bin string, args ...string) (*exec.Cmd, *screen, io.Writer) {
+func runInPty(t testing.TB, bin string, args ...string) (*exec.Cmd, *screen, io.Writer) {
+	t.Helper()
+	return runInPtyEnv(t, []string{"NO_COLOR=1", "TERM=xterm-256color"}, bin, args...)
+}
+
+func runInPtyEnv(t testing.TB, env []string, bin string, args ...string) (*exec.Cmd, *screen, io.Writer) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "NO_COLOR=1", "TERM=xterm-256color")
+	cmd.Env = append(os.Environ(), env...)
 	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +192,7 @@ func burst(t *testing.T, addr string, n int) {
 }
 
 // health reads the sandbox's own count of stored messages.
-func health(t *testing.T, addr string) int {
+func health(t testing.TB, addr string) int {
 	t.Helper()
 	resp, err := http.Get("http://" + addr + "/_sim/health")
 	if err != nil {

@@ -377,8 +377,9 @@ func TestErrorRowsKeepTheReasonAndTenantsTheirName(t *testing.T) {
 	if s := m.Render(); !strings.Contains(s, "unknown login id") {
 		t.Errorf("the refused request's row lost its reason at 80 columns:\n%s", s)
 	}
-	drive(t, m, m.setTab(tabAll))
-	if s := m.Render(); !strings.Contains(s, "myKaarma Demo Motors") || strings.Contains(s, "0b1d6a4e…0001 ") {
+	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 120, Height: 40} })
+	drive(t, m, m.setTab(tabMyKaarma))
+	if s := m.Render(); !strings.Contains(s, "Demo Motors Service") || strings.Contains(s, "0b1d6a4e…0001 ") {
 		t.Errorf("the department shows by id:\n%s", s)
 	}
 }
