@@ -2,9 +2,11 @@ package tui_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -164,6 +166,95 @@ func rssKB(pid int) int64 {
 			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			return n
 		}
+	}
+	return 0
+}
+
+// BenchmarkTUIWrkFanout is issue 19's scenario: with the TUI on All, `wrk -t1 -c2 -d20s` sends
+// Luma fan-outs to "0" as fast as the sandbox takes them, far more events than a terminal can
+// show, so the event stream drops some (gaps). It reports the TUI's CPU during the run, the
+// counts it shows right after, and how long until they equal the server's. It runs only with
+// BENCH_TUI_WRK=1 and wrk installed (apt-get install wrk); BENCH_TUI_WRK_DURATION changes 20s.
+func BenchmarkTUIWrkFanout(b *testing.B) {
+	if os.Getenv("BENCH_TUI_WRK") != "1" {
+		b.Skip("set BENCH_TUI_WRK=1 to run wrk against a sandbox with the TUI attached")
+	}
+	wrk, err := exec.LookPath("wrk")
+	if err != nil {
+		b.Skip("wrk is not installed")
+	}
+	duration := os.Getenv("BENCH_TUI_WRK_DURATION")
+	if duration == "" {
+		duration = "20s"
+	}
+	bin := os.Getenv("BENCH_TUI_BIN")
+	if bin == "" {
+		bin = buildBinary(b)
+	}
+	script := filepath.Join(b.TempDir(), "fanout.lua")
+	if err := os.WriteFile(script, []byte(`wrk.method = "POST"
+wrk.body = '{"recipients":{"contacts":"0"},"message":"m"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer luma-demo-token"
+`), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	counts := regexp.MustCompile(`(\d+) msgs[\s\S]*All messages · (\d+) messages`)
+	for range b.N {
+		addr := freePort(b)
+		server := startServe(b, bin, addr)
+		tuiCmd, scr, _ := runInPtyEnv(b, []string{"TERM=xterm-256color", "COLORTERM=truecolor"}, bin, "tui", "--server", "http://"+addr)
+		scr.waitFor(b, "the connected header", connected)
+		time.Sleep(500 * time.Millisecond)
+		cpu0, wall0 := cpuTicks(b, tuiCmd.Process.Pid), time.Now()
+		out, err := exec.Command(wrk, "-t1", "-c2", "-d"+duration, "-s", script, "http://"+addr+"/vsa/public/notifylumauser/message").CombinedOutput()
+		if err != nil {
+			b.Fatalf("wrk: %v\n%s", err, out)
+		}
+		last := time.Now()
+		cpu := cpuTicks(b, tuiCmd.Process.Pid) - cpu0
+		want := health(b, addr)
+		var header, inbox int
+		if m := counts.FindStringSubmatch(scr.text()); m != nil {
+			header, _ = strconv.Atoi(m[1])
+			inbox, _ = strconv.Atoi(m[2])
+		}
+		settle := time.Duration(-1)
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if m := counts.FindStringSubmatch(scr.text()); m != nil && m[1] == strconv.Itoa(want) && m[2] == strconv.Itoa(want) {
+				settle = time.Since(last)
+				break
+			}
+		}
+		rps := 0.0
+		if m := regexp.MustCompile(`Requests/sec:\s+([\d.]+)`).FindSubmatch(out); m != nil {
+			rps, _ = strconv.ParseFloat(string(m[1]), 64)
+		}
+		b.ReportMetric(float64(cpu)/float64(clockTicks())/last.Sub(wall0).Seconds()*100, "cpu-%")
+		b.ReportMetric(rps, "wrk-req/s")
+		b.ReportMetric(float64(want), "server-msgs")
+		b.ReportMetric(float64(header), "header-msgs")
+		b.ReportMetric(float64(inbox), "inbox-msgs")
+		b.ReportMetric(float64(droppedEvents(b, addr)), "events-dropped")
+		b.ReportMetric(float64(settle.Milliseconds()), "counts-settle-ms")
+		b.ReportMetric(float64(rssKB(tuiCmd.Process.Pid))/1024, "tui-rss-MB")
+		_ = tuiCmd.Process.Kill()
+		_ = server.Process.Kill()
+	}
+}
+
+// droppedEvents reads notifysim_events_dropped_total from /metrics.
+func droppedEvents(b *testing.B, addr string) int64 {
+	b.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if m := regexp.MustCompile(`(?m)^notifysim_events_dropped_total ([\d.e+]+)`).FindSubmatch(data); m != nil {
+		f, _ := strconv.ParseFloat(string(m[1]), 64)
+		return int64(f)
 	}
 	return 0
 }
