@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -635,5 +636,37 @@ func TestEveryNewScreenFillsTheTerminal(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A reader scrolled down a full window keeps their row: what arrives meanwhile is counted, and
+// g (or up at the top) loads the newest again.
+func TestNewerMessagesWaitWhileTheReaderBrowses(t *testing.T) {
+	sim, c := sandbox(t)
+	m := newTestModel(t, c, 120, 40)
+	for i := range maxRows + 2 {
+		lumaSend(t, sim, "sam.phyll", fmt.Sprintf("n%d", i))
+	}
+	all, err := c.Messages(context.Background(), client.MessageFilter{Limit: maxRows + 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []client.Event
+	for i := len(all.Messages) - 1; i >= 2; i-- { // oldest first, as the stream sends them
+		evs = append(evs, messageEvent(t, all.Messages[i]))
+	}
+	m.applyEvents(evs)
+	press(t, m, "right", "down", "down")
+	reading, _ := m.inbox.selected()
+	m.applyEvents([]client.Event{messageEvent(t, all.Messages[1]), messageEvent(t, all.Messages[0])})
+	if got, _ := m.inbox.selected(); got.ID != reading.ID || m.inbox.win.len() != maxRows || m.inbox.newer != 2 {
+		t.Fatalf("the reader's row moved to %s (window %d, newer %d)", got.ID, m.inbox.win.len(), m.inbox.newer)
+	}
+	if s := m.Render(); !strings.Contains(s, "↑ 2 newer messages · g goes to the newest") {
+		t.Errorf("the newer messages are not announced:\n%s", s)
+	}
+	press(t, m, "g")
+	if top, _ := m.inbox.selected(); top.Body != fmt.Sprintf("n%d", maxRows+1) || m.inbox.stale || m.inbox.cursor != 0 {
+		t.Errorf("g shows %q at the top (stale %v)", top.Body, m.inbox.stale)
 	}
 }
