@@ -145,7 +145,7 @@ func (m *Model) hints() []key.Binding {
 		if m.message.raw {
 			raw = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "rendered"))
 		}
-		return []key.Binding{k.Back, raw, k.CopyID, k.CopyJSON, k.Save, k.Pager, k.Compose, k.Quit}
+		return []key.Binding{k.Back, raw, k.CopyID, k.CopyJSON, k.Save, k.Pager, k.Compose}
 	case modeDetail:
 		return []key.Binding{k.Back, k.Up, k.Down, k.Top, k.Bottom, k.Quit}
 	}
