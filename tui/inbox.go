@@ -46,13 +46,18 @@ func (in *inbox) filter() (client.MessageFilter, bool) { return in.query.apply(i
 
 func (in *inbox) following() bool { return in.cursor == 0 && !in.stale }
 
-// load replaces the window with a first page. Rows that arrived live meanwhile and are newer
-// than the page stay on top, so a reload racing the event stream loses nothing.
+// load replaces the window with a first page. Rows that arrived live meanwhile, are newer than
+// the page and match the query the page answers stay on top, so a reload racing the event
+// stream loses nothing (and a new search keeps none of the rows it excludes).
 func (in *inbox) load(p client.MessageList) {
 	var keep []row
-	if top := pageTop(p.Messages); top > 0 {
-		for i := 0; i < in.win.len() && in.win.at(i).msg.Seq > top; i++ {
-			keep = append(keep, *in.win.at(i))
+	if f, ok := in.filter(); ok {
+		if top := pageTop(p.Messages); top > 0 {
+			for i := 0; i < in.win.len() && in.win.at(i).msg.Seq > top; i++ {
+				if r := in.win.at(i); matches(f, r.msg) {
+					keep = append(keep, *r)
+				}
+			}
 		}
 	}
 	in.win.reset(p.Messages)

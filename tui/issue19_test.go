@@ -670,3 +670,34 @@ func TestNewerMessagesWaitWhileTheReaderBrowses(t *testing.T) {
 		t.Errorf("g shows %q at the top (stale %v)", top.Body, m.inbox.stale)
 	}
 }
+
+// A search typed after messages arrived live shows only the matches: the live rows a reload
+// keeps on top (newer than the page) must match the new query too.
+func TestSearchAfterLiveMessagesShowsOnlyMatches(t *testing.T) {
+	sim, c := sandbox(t)
+	m := newTestModel(t, c, 120, 40)
+	var evs []client.Event
+	for i := range 5 {
+		lumaSend(t, sim, "0", fmt.Sprintf("hello %d", i))
+	}
+	page, err := c.Messages(context.Background(), client.MessageFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(page.Messages) - 1; i >= 0; i-- {
+		evs = append(evs, messageEvent(t, page.Messages[i]))
+	}
+	m.applyEvents(evs)
+	if got := m.inbox.win.len(); got != 35 {
+		t.Fatalf("the live window holds %d rows, want 35", got)
+	}
+	press(t, m, "right", "/")
+	typeText(t, m, "to:ruth hello 3")
+	press(t, m, "enter")
+	if m.inbox.total != 1 || m.inbox.win.len() != 1 {
+		t.Fatalf("the search counts %d and shows %d rows, want 1 and 1", m.inbox.total, m.inbox.win.len())
+	}
+	if r := m.inbox.win.at(0).msg; r.Recipient.ID != "ruth" || r.Body != "hello 3" {
+		t.Errorf("the search shows %s %q", r.Recipient.ID, r.Body)
+	}
+}
