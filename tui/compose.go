@@ -27,7 +27,8 @@ type compose struct {
 	fields  []textinput.Model
 	labels  []string
 	focus   int
-	sending bool
+	sending bool // enter was pressed: the Model sends
+	waiting bool // sent, the answer not back yet
 	err     string
 }
 
@@ -49,6 +50,9 @@ func (m *Model) startCompose() tea.Cmd {
 		msg := m.message.msg
 		target = recRow{vendor: msg.Vendor, tenant: msg.Tenant, title: memberLabel(msg.Vendor, msg.Recipient),
 			filter: client.MessageFilter{Vendor: msg.Vendor, Tenant: msg.Tenant, Recipient: msg.Recipient.ID}}
+		if msg.Vendor == "kore" { // a reply goes where the message went
+			target.filter.Channel = msg.Channel
+		}
 	}
 	if target.vendor == "" || target.tenant == "" {
 		m.setStatus("compose: select a tenant, group or recipient first", true)
@@ -56,7 +60,7 @@ func (m *Model) startCompose() tea.Cmd {
 	}
 	c := compose{target: target}
 	add := func(label, placeholder, value string) {
-		ti := textinput.New()
+		ti := newInput()
 		ti.Prompt = ""
 		ti.Placeholder = placeholder
 		ti.SetValue(value)
@@ -136,12 +140,19 @@ func (c *compose) result(msg tea.Msg, m *Model) tea.Cmd {
 		}
 		m.composeData = msg.data
 	case sentMsg:
-		m.mode = modeMain
+		c.waiting = false
+		// A refused send keeps the form and what was typed in it, with the vendor's reason:
+		// fix the field and press enter again.
 		if msg.err != nil {
-			m.setStatus("send: "+msg.err.Error(), true)
+			c.err = "not sent: " + msg.err.Error()
 			return nil
 		}
-		m.setStatus(fmt.Sprintf("sent: %d %s", msg.status, oneLine(msg.body)), msg.status >= 400)
+		if msg.status >= 400 {
+			c.err = fmt.Sprintf("the vendor answered %d: %s", msg.status, vendorReason(msg.body))
+			return nil
+		}
+		m.mode = modeMain
+		m.setStatus(fmt.Sprintf("sent: %d %s", msg.status, oneLine(msg.body)), false)
 		return m.refreshSoon()
 	}
 	return nil
@@ -157,6 +168,7 @@ func (m *Model) sendCompose() tea.Cmd {
 		return nil
 	}
 	c.err = ""
+	c.waiting = true
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
@@ -375,8 +387,15 @@ func (c *compose) view(st styles, w, h int) []string {
 		}
 		out = append(out, marker+fit(c.labels[i], 12)+" "+c.fields[i].View())
 	}
-	if c.err != "" {
-		out = append(out, "", st.Bad(cut("! "+c.err, w)))
+	switch {
+	case c.err != "":
+		// The whole reason, wrapped: a vendor's error names the field and why.
+		out = append(out, "")
+		for _, l := range wrap("! "+c.err, w) {
+			out = append(out, st.Bad(l))
+		}
+	case c.waiting:
+		out = append(out, "", st.Dim("sending…"))
 	}
 	return out
 }

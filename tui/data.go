@@ -34,6 +34,17 @@ type (
 		page client.MessageList
 		err  error
 	}
+	// inboxTotalMsg is the server's count of the inbox's matches, refreshed after live events.
+	inboxTotalMsg struct {
+		gen   int
+		total int
+		err   error
+	}
+	markedAllMsg struct {
+		title  string
+		marked int
+		err    error
+	}
 	openedMsg struct {
 		msg client.Message
 		err error
@@ -59,10 +70,13 @@ type (
 		list []client.TroubleshootEntry
 		err  error
 	}
-	eventMsg   struct{ ev client.Event }
+	// eventsMsg is a batch of events taken off the stream at once: Update applies them all and
+	// the screen is drawn once for the lot.
+	eventsMsg  struct{ evs []client.Event }
 	streamDone struct{}
 	tickMsg    time.Time
 	refreshMsg struct{}
+	reloadMsg  struct{}
 	// doneMsg is the outcome of an action (reset, clock, compose): a line for the footer.
 	doneMsg struct {
 		text   string
@@ -100,6 +114,23 @@ func loadInbox(c *client.Client, gen int, f client.MessageFilter, more bool) tea
 		f.Limit = pageSize
 		p, err := call(func(ctx context.Context) (client.MessageList, error) { return c.Messages(ctx, f) })
 		return inboxMsg{gen: gen, more: more, page: p, err: err}
+	}
+}
+
+// loadInboxTotal reads the inbox's count with a one-message page: the total is what the
+// server holds, whatever the window shows.
+func loadInboxTotal(c *client.Client, gen int, f client.MessageFilter) tea.Cmd {
+	return func() tea.Msg {
+		f.Limit, f.Cursor, f.Before = 1, "", 0
+		p, err := call(func(ctx context.Context) (client.MessageList, error) { return c.Messages(ctx, f) })
+		return inboxTotalMsg{gen: gen, total: p.Total, err: err}
+	}
+}
+
+func markAllRead(c *client.Client, title string, f client.MessageFilter) tea.Cmd {
+	return func() tea.Msg {
+		n, err := call(func(ctx context.Context) (int, error) { return c.MarkRead(ctx, f) })
+		return markedAllMsg{title: title, marked: n, err: err}
 	}
 }
 
@@ -157,15 +188,46 @@ func loadTroubleshoot(c *client.Client) tea.Cmd {
 	}
 }
 
-// waitEvent blocks on the event channel: the program runs it again after every event, so the
-// stream reaches Update one event at a time without a goroutine of the TUI's own.
-func waitEvent(ch <-chan client.Event) tea.Cmd {
+// batchWindow is the least time between two batches of events: under load the screen is
+// redrawn at most this often, and a quiet stream's event shows at once.
+const batchWindow = 50 * time.Millisecond
+
+// maxBatch bounds one batch, so a stream that never pauses still reaches the screen.
+const maxBatch = 4096
+
+// waitEvents blocks on the event channel for the next event, then takes what follows it until
+// batchWindow has passed since the last batch (at once if that was long ago, draining only what
+// is queued), and returns them as one message. The program runs it again after every batch.
+func waitEvents(ch <-chan client.Event, last time.Time) tea.Cmd {
 	return func() tea.Msg {
 		e, ok := <-ch
 		if !ok {
 			return streamDone{}
 		}
-		return eventMsg{ev: e}
+		evs := []client.Event{e}
+		wait := time.NewTimer(max(time.Until(last.Add(batchWindow)), 0))
+		defer wait.Stop()
+		for len(evs) < maxBatch {
+			select {
+			case e, ok := <-ch:
+				if !ok {
+					return eventsMsg{evs: evs}
+				}
+				evs = append(evs, e)
+				continue
+			default:
+			}
+			select {
+			case e, ok := <-ch:
+				if !ok {
+					return eventsMsg{evs: evs}
+				}
+				evs = append(evs, e)
+			case <-wait.C:
+				return eventsMsg{evs: evs}
+			}
+		}
+		return eventsMsg{evs: evs}
 	}
 }
 
@@ -174,6 +236,11 @@ func tick() tea.Cmd { return tea.Tick(time.Second, func(t time.Time) tea.Msg { r
 // refreshAfter debounces count updates: a burst of deliveries costs one reload of the counts.
 func refreshAfter(d time.Duration) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return refreshMsg{} })
+}
+
+// reloadAfter coalesces reloads: the gaps of one burst cost one reload.
+func reloadAfter(d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return reloadMsg{} })
 }
 
 func action(c *client.Client, what string, fn func(context.Context, *client.Client) error) tea.Cmd {

@@ -102,7 +102,7 @@ func newTestModel(t testing.TB, c *client.Client, w, h int) *Model {
 	m := New(c, Options{Now: func() time.Time { return epoch }, NoEvents: true})
 	m.timers = false
 	drive(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: w, Height: h} })
-	drive(t, m, func() tea.Msg { return eventMsg{ev: client.Event{Type: client.EventConnected}} })
+	drive(t, m, func() tea.Msg { return eventsMsg{evs: []client.Event{{Type: client.EventConnected}}} })
 	return m
 }
 

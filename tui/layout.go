@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/textinput"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -102,4 +103,14 @@ func clamp(v, lo, hi int) int {
 		v = lo
 	}
 	return v
+}
+
+// newInput is a text field with a steady cursor: a blinking one redraws the screen twice a
+// second for nothing.
+func newInput() textinput.Model {
+	ti := textinput.New()
+	s := ti.Styles()
+	s.Cursor.Blink = false
+	ti.SetStyles(s)
+	return ti
 }

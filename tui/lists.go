@@ -20,11 +20,30 @@ type lists struct {
 	cursor    map[tab]int
 	offset    map[tab]int
 	loaded    map[tab]bool
-	err       map[tab]string
+	// stale tabs changed on the server while out of sight: opening them loads them again.
+	stale map[tab]bool
+	err   map[tab]string
+	// rowsTop is the first row's line at the last draw, for mouse clicks.
+	rowsTop int
 }
 
 func newLists() lists {
-	return lists{cursor: map[tab]int{}, offset: map[tab]int{}, loaded: map[tab]bool{}, err: map[tab]string{}}
+	return lists{cursor: map[tab]int{}, offset: map[tab]int{}, loaded: map[tab]bool{}, stale: map[tab]bool{}, err: map[tab]string{}}
+}
+
+// setRequests replaces the journal's first page, keeping the cursor on the entry it was on.
+func (l *lists) setRequests(reqs []client.JournalEntry) {
+	var id string
+	if i := l.cursor[tabRequests]; i > 0 && i < len(l.requests) {
+		id = l.requests[i].ID
+	}
+	l.requests = reqs
+	l.cursor[tabRequests] = clamp(l.cursor[tabRequests], 0, max(len(reqs)-1, 0))
+	for i, e := range reqs {
+		if id != "" && e.ID == id {
+			l.cursor[tabRequests] = i
+		}
+	}
 }
 
 func (l *lists) count(t tab) int {
@@ -86,9 +105,15 @@ func statusStyle(st styles, code int, s string) string {
 	return st.OK(s)
 }
 
+// firstProblem is a journal entry's first reason, reason first: a row cut short keeps what
+// went wrong and loses where.
 func firstProblem(e client.JournalEntry) string {
 	if len(e.Problems) > 0 {
-		return e.Problems[0].String()
+		p := e.Problems[0]
+		if p.Field != "" {
+			return p.Reason + " (" + p.Field + ")"
+		}
+		return p.Reason
 	}
 	if len(e.Notes) > 0 {
 		return e.Notes[0]
@@ -119,13 +144,11 @@ func (l *lists) view(st styles, t tab, w, h int) []string {
 	if l.count(t) == 0 && l.loaded[t] {
 		lines = append(lines, st.Dim(fit("  nothing yet", w)))
 	}
+	l.rowsTop = len(lines)
 	body := h - len(lines)
 	l.offset[t] = scrollTo(l.offset[t], l.cursor[t], body, l.count(t))
 	for i := l.offset[t]; i < l.count(t) && len(lines) < h; i++ {
-		marker := " "
-		if i == l.cursor[t] {
-			marker = "›"
-		}
+		marker := cursorMark(i == l.cursor[t], true)
 		var line string
 		switch t {
 		case tabRequests:
@@ -133,6 +156,10 @@ func (l *lists) view(st styles, t tab, w, h int) []string {
 			code := fmt.Sprintf("%d", e.Status)
 			rest := w - 1 - 9 - 4 - 7 - 1
 			pathW := clamp(rest/2, 12, 48)
+			if e.Status >= 400 {
+				// A refused request's reason matters more than its path: the path gives way.
+				pathW = clamp(rest/3, 12, 32)
+			}
 			line = marker + e.Time.UTC().Format("15:04:05") + " " + statusStyle(st, e.Status, code) + " " +
 				fit(e.Method, 6) + " " + fit(e.Path, pathW) + " " + cut(firstProblem(e), rest-pathW-1)
 		case tabJobs:

@@ -11,16 +11,17 @@ import (
 
 // messageView shows one message as its recipient would see it, or its raw vendor payload.
 type messageView struct {
-	msg    client.Message
-	raw    bool
-	scroll int
+	msg        client.Message
+	tenantName string // the tenant's dataset name, when its id means nothing to a person
+	raw        bool
+	scroll     int
 }
 
 func (v *messageView) lines(st styles, w int) []string {
 	m := v.msg
 	head := []string{
 		st.Header(cut(fmt.Sprintf("%s → %s", vendorLabel[m.Vendor], recipientText(m)), w)),
-		st.Dim(cut(fmt.Sprintf("%s · %s · %s · %s · id %s", m.Tenant, m.Channel, m.Kind, clockText(m.CreatedAt), m.ID), w)),
+		st.Dim(cut(fmt.Sprintf("%s · %s · %s · %s · id %s", v.tenant(), m.Channel, m.Kind, clockText(m.CreatedAt), m.ID), w)),
 		st.Dim(cut("status "+history(m), w)),
 		"",
 	}
@@ -28,6 +29,15 @@ func (v *messageView) lines(st styles, w int) []string {
 		return append(head, highlightJSON(st, m.Payload, w)...)
 	}
 	return append(head, renderMessage(st, m, w)...)
+}
+
+// tenant names the message's tenant: "Demo Motors Service (0b1d6a4e…0001)" rather than a bare
+// UUID.
+func (v *messageView) tenant() string {
+	if v.tenantName == "" || v.tenantName == v.msg.Tenant {
+		return v.msg.Tenant
+	}
+	return v.tenantName + " (" + shortTenant(v.msg.Tenant) + ")"
 }
 
 func recipientText(m client.Message) string {

@@ -5,11 +5,9 @@ package tui
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -46,6 +44,7 @@ const (
 	modeHelp
 	modeFilter
 	modeConfirmReset
+	modeConfirmQuit
 	modeCompose
 )
 
@@ -56,6 +55,14 @@ const (
 	focusInbox
 )
 
+// prompt is what the `/` line edits: the inbox search, or the recipients pane's filter.
+type prompt int
+
+const (
+	promptSearch prompt = iota
+	promptFind
+)
+
 // Options configure the TUI.
 type Options struct {
 	// Color draws in colour; false draws plain text (NO_COLOR, golden files).
@@ -64,6 +71,15 @@ type Options struct {
 	Now func() time.Time
 	// NoEvents leaves the event stream closed: the screen changes only on reloads (tests).
 	NoEvents bool
+	// ConfirmQuit, when not empty, is the question q asks before quitting (serve --tui: quitting
+	// stops the sandbox).
+	ConfirmQuit string
+	// SaveDir is where `s` saves payloads (default: the working directory).
+	SaveDir string
+	// Pager is the command `o` shows a payload with (default: $PAGER, else less).
+	Pager string
+	// LogFile is where the sandbox behind the TUI logs (serve --tui), for the help screen.
+	LogFile string
 }
 
 // Model is the root Bubble Tea model: header, tabs, and the panes of the current tab.
@@ -76,8 +92,9 @@ type Model struct {
 
 	width, height int
 
-	cancel context.CancelFunc
-	events <-chan client.Event
+	cancel    context.CancelFunc
+	events    <-chan client.Event
+	lastBatch time.Time
 
 	conn    string
 	connErr string
@@ -98,6 +115,8 @@ type Model struct {
 	detail    []string
 	detailOff int
 	filter    textinput.Model
+	prompt    prompt
+	searchSeq int // the newest search typed; a debounced search older than it is dropped
 	compose   compose
 	status    string
 	statusErr bool
@@ -107,7 +126,8 @@ type Model struct {
 	composeData json.RawMessage
 
 	refreshPending bool
-	// timers off leaves out the clock tick and the debounce (tests drive the model by hand).
+	reloadPending  bool
+	// timers off leaves out the clock tick and the debounces (tests drive the model by hand).
 	timers bool
 }
 
@@ -116,9 +136,7 @@ func New(c *client.Client, opts Options) *Model {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	ti := textinput.New()
-	ti.Prompt = "/ "
-	ti.Placeholder = "text in the title or body"
+	ti := newInput()
 	m := &Model{c: c, keys: newKeyMap(), st: newStyles(opts.Color), now: opts.Now, opts: opts,
 		width: 80, height: 24, conn: "connecting…", filter: ti, lists: newLists(), focus: focusRecipients, timers: true}
 	m.rec.build(nil, "")
@@ -133,7 +151,7 @@ func (m *Model) Init() tea.Cmd {
 		ctx, cancel := context.WithCancel(context.Background())
 		m.cancel = cancel
 		m.events = m.c.Events(ctx, client.EventFilter{})
-		cmds = append(cmds, waitEvent(m.events))
+		cmds = append(cmds, waitEvents(m.events, m.lastBatch))
 	}
 	return tea.Batch(cmds...)
 }
@@ -145,8 +163,8 @@ func (m *Model) Close() {
 	}
 }
 
-// reload fetches what every pane shows: counts, groups, the inbox's first page and the current
-// list tab.
+// reload fetches what every pane shows: counts, groups, the inbox's first page and the list
+// tabs opened so far.
 func (m *Model) reload() tea.Cmd {
 	cmds := []tea.Cmd{loadSummary(m.c, m.now), loadGroups(m.c), m.reloadInbox()}
 	for t := tabRequests; t < tabCount; t++ {
@@ -157,10 +175,29 @@ func (m *Model) reload() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// reloadSoon reloads once a burst of gaps (or resets) is over: one reload for the lot.
+func (m *Model) reloadSoon() tea.Cmd {
+	if m.reloadPending {
+		return nil
+	}
+	m.reloadPending = true
+	if !m.timers {
+		return func() tea.Msg { return reloadMsg{} }
+	}
+	return reloadAfter(100 * time.Millisecond)
+}
+
 func (m *Model) reloadInbox() tea.Cmd {
 	m.inbox.gen++
+	f, ok := m.inbox.filter()
+	if !ok { // the search and the selection exclude each other: nothing to ask
+		m.inbox.loading = false
+		m.inbox.win.reset(nil)
+		m.inbox.total, m.inbox.more, m.inbox.stale, m.inbox.newer = 0, false, false, 0
+		return nil
+	}
 	m.inbox.loading = true
-	return loadInbox(m.c, m.inbox.gen, m.inbox.filter(), false)
+	return loadInbox(m.c, m.inbox.gen, f, false)
 }
 
 func (m *Model) loadList(t tab) tea.Cmd {
@@ -180,15 +217,13 @@ func (m *Model) loadList(t tab) tea.Cmd {
 // selectRow points the inbox at the recipients row under the cursor.
 func (m *Model) selectRow() tea.Cmd {
 	r := m.rec.selected()
-	if r.key == m.inboxKey() {
+	if r.key == m.inboxSel {
 		return nil
 	}
-	m.inbox = inbox{title: r.title, base: r.filter, text: m.inbox.text, gen: m.inbox.gen, fresh: m.inbox.fresh}
+	m.inbox = inbox{title: r.title, base: r.filter, query: m.inbox.query, gen: m.inbox.gen}
 	m.inboxSel = r.key
 	return m.reloadInbox()
 }
-
-func (m *Model) inboxKey() string { return m.inboxSel }
 
 func (m *Model) setTab(t tab) tea.Cmd {
 	m.tab = (t + tabCount) % tabCount
@@ -197,7 +232,8 @@ func (m *Model) setTab(t tab) tea.Cmd {
 		m.rec.build(m.groups, tabVendor[m.tab])
 		return m.selectRow()
 	}
-	if !m.lists.loaded[m.tab] {
+	if !m.lists.loaded[m.tab] || m.lists.stale[m.tab] {
+		m.lists.stale[m.tab] = false
 		return m.loadList(m.tab)
 	}
 	return nil
@@ -212,74 +248,104 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 20), max(msg.Height, 8)
+		m.filter.SetWidth(max(m.width-len(m.filter.Prompt)-1, 1))
 		return m, nil
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
+	case tea.MouseWheelMsg:
+		return m, m.wheel(msg)
+	case tea.MouseClickMsg:
+		return m, m.click(msg)
 	case tea.PasteMsg:
 		if m.mode == modeFilter {
 			var cmd tea.Cmd
 			m.filter, cmd = m.filter.Update(msg)
-			return m, cmd
+			return m, tea.Batch(cmd, m.typed())
 		}
 		if m.mode == modeCompose {
 			return m, m.compose.update(msg)
 		}
 		return m, nil
 	case tickMsg:
-		return m, m.tick()
+		// The clock redraws each second; counts are read again every few, so a request that
+		// sent no event (a status lookup, a send that reached nobody) still shows.
+		cmd := m.tick()
+		if time.Time(msg).Second()%3 == 0 && !m.refreshPending {
+			cmd = tea.Batch(cmd, loadSummary(m.c, m.now))
+		}
+		return m, cmd
 	case refreshMsg:
 		m.refreshPending = false
 		cmds := []tea.Cmd{loadSummary(m.c, m.now), loadGroups(m.c)}
-		if m.tab == tabRequests {
-			cmds = append(cmds, loadRequests(m.c, ""))
+		if f, ok := m.inbox.filter(); ok && m.tab.inboxes() {
+			cmds = append(cmds, loadInboxTotal(m.c, m.inbox.gen, f))
 		}
 		return m, tea.Batch(cmds...)
-	case eventMsg:
-		if m.events == nil { // injected by a test: there is no stream to wait on
-			return m, m.event(msg.ev)
+	case reloadMsg:
+		m.reloadPending = false
+		return m, m.reload()
+	case searchMsg:
+		if msg.seq != m.searchSeq {
+			return m, nil // typing went on: a later search replaces this one
 		}
-		return m, tea.Batch(m.event(msg.ev), waitEvent(m.events))
+		return m, m.search(m.filter.Value())
+	case eventsMsg:
+		cmd := m.applyEvents(msg.evs)
+		m.lastBatch = m.now()
+		if m.events == nil { // injected by a test: there is no stream to wait on
+			return m, cmd
+		}
+		return m, tea.Batch(cmd, waitEvents(m.events, m.lastBatch))
 	case streamDone:
 		return m, nil
 	}
-	m.loaded(msg)
+	cmd := m.loaded(msg)
 	if m.mode == modeCompose {
-		if cmd := m.compose.result(msg, m); cmd != nil {
+		if c := m.compose.result(msg, m); c != nil {
+			return m, tea.Batch(cmd, c)
+		}
+	}
+	switch msg := msg.(type) {
+	case doneMsg:
+		if msg.err != nil {
+			m.setStatus(msg.text+": "+errorText(msg.err), true)
 			return m, cmd
 		}
-	}
-	if d, ok := msg.(doneMsg); ok {
-		if d.err != nil {
-			m.setStatus(d.text+": "+d.err.Error(), true)
-			return m, nil
+		m.setStatus(msg.text, false)
+		if msg.reload {
+			return m, tea.Batch(cmd, m.reload())
 		}
-		m.setStatus(d.text, false)
-		if d.reload {
-			return m, m.reload()
-		}
-	}
-	switch msg.(type) {
 	case openedMsg, markedMsg: // the message is seen now: its groups' unread counts drop
-		return m, m.refreshSoon()
+		return m, tea.Batch(cmd, m.refreshSoon())
+	case inboxMsg:
+		if m.inbox.needMore() && m.inbox.cursor > 0 {
+			return m, tea.Batch(cmd, m.moreInbox())
+		}
 	}
-	if _, ok := msg.(inboxMsg); ok && m.inbox.needMore() && m.inbox.cursor > 0 {
-		return m, m.moreInbox()
-	}
-	return m, nil
+	return m, cmd
 }
 
-// loaded stores the answer of an admin call.
-func (m *Model) loaded(msg tea.Msg) {
+// loaded stores the answer of an admin call, and asks for what it makes stale.
+func (m *Model) loaded(msg tea.Msg) tea.Cmd {
 	errText := func(err error) string {
 		if err == nil {
 			return ""
 		}
-		return err.Error()
+		return errorText(err)
 	}
 	switch msg := msg.(type) {
 	case summaryMsg:
-		if msg.err == nil {
-			m.health, m.clock, m.clockAt = msg.health, msg.clock, msg.at
+		if msg.err != nil {
+			return nil
+		}
+		m.health, m.clock, m.clockAt = msg.health, msg.clock, msg.at
+		// The journal moved on: the Requests tab shows the same count as the header.
+		if m.lists.loaded[tabRequests] && !m.lists.reqMore && msg.health.Requests != m.lists.reqTotal {
+			if m.tab == tabRequests {
+				m.lists.reqMore = true
+				return loadRequests(m.c, "")
+			}
+			m.lists.stale[tabRequests] = true
 		}
 	case groupsMsg:
 		if msg.err == nil {
@@ -290,44 +356,49 @@ func (m *Model) loaded(msg tea.Msg) {
 		}
 	case inboxMsg:
 		if msg.gen != m.inbox.gen {
-			return // an answer for a selection the user has left
+			return nil // an answer for a selection the user has left
 		}
 		m.inbox.loading = false
 		m.inbox.err = errText(msg.err)
 		if msg.err != nil {
-			return
+			return nil
 		}
 		if msg.more {
-			seen := map[string]bool{}
-			for _, x := range m.inbox.msgs {
-				seen[x.ID] = true
-			}
-			for _, x := range msg.page.Messages {
-				if !seen[x.ID] {
-					m.inbox.msgs = append(m.inbox.msgs, x)
-				}
-			}
-		} else {
-			m.inbox.msgs = msg.page.Messages
-			m.inbox.cursor = clamp(m.inbox.cursor, 0, max(len(m.inbox.msgs)-1, 0))
+			m.inbox.loadOlder(msg.page)
+			return nil
 		}
-		m.inbox.total, m.inbox.next = msg.page.Total, msg.page.NextCursor
+		sel, had := m.inbox.selected()
+		m.inbox.load(msg.page)
+		if had && m.inbox.cursor > 0 {
+			if i, ok := m.inbox.win.find(sel.ID); ok {
+				m.inbox.cursor = i // a reload keeps the reader on the message they were on
+			}
+		}
+	case inboxTotalMsg:
+		if msg.gen == m.inbox.gen && msg.err == nil {
+			m.inbox.total = msg.total
+		}
 	case openedMsg:
 		if msg.err != nil {
-			m.setStatus("open: "+msg.err.Error(), true)
+			m.setStatus("open: "+errorText(msg.err), true)
 			m.mode = modeMain
-			return
+			return nil
 		}
 		m.message.msg = msg.msg
-		m.inbox.apply(msg.msg)
-		delete(m.inbox.fresh, msg.msg.ID)
+		m.inbox.seen(msg.msg)
 	case markedMsg:
 		if msg.err != nil {
-			m.setStatus("mark read: "+msg.err.Error(), true)
-			return
+			m.setStatus("mark read: "+errorText(msg.err), true)
+			return nil
 		}
-		m.inbox.apply(msg.msg)
-		delete(m.inbox.fresh, msg.msg.ID)
+		m.inbox.seen(msg.msg)
+	case markedAllMsg:
+		if msg.err != nil {
+			m.setStatus("mark all read: "+errorText(msg.err), true)
+			return nil
+		}
+		m.setStatus("marked "+plural(msg.marked, "message")+" read: "+msg.title, false)
+		return m.reload()
 	case requestsMsg:
 		m.lists.loaded[tabRequests] = true
 		m.lists.err[tabRequests] = errText(msg.err)
@@ -336,7 +407,7 @@ func (m *Model) loaded(msg tea.Msg) {
 			if msg.more {
 				m.lists.requests = append(m.lists.requests, msg.list.Requests...)
 			} else {
-				m.lists.requests = msg.list.Requests
+				m.lists.setRequests(msg.list.Requests)
 			}
 			m.lists.reqTotal, m.lists.reqNext = msg.list.Total, msg.list.NextCursor
 		}
@@ -354,11 +425,11 @@ func (m *Model) loaded(msg tea.Msg) {
 		}
 	case jobDetailMsg:
 		if m.mode != modeDetail || m.detailJob != msg.id {
-			return
+			return nil
 		}
 		if msg.err != nil {
-			m.detail = append(m.detail, "", "per identity: "+msg.err.Error())
-			return
+			m.detail = append(m.detail, "", "per identity: "+errorText(msg.err))
+			return nil
 		}
 		m.detail = append(m.detail, msg.lines...)
 	case troubleMsg:
@@ -367,55 +438,81 @@ func (m *Model) loaded(msg tea.Msg) {
 		if msg.err == nil {
 			m.lists.trouble = msg.list
 		}
-	}
-}
-
-// event applies one event of the stream.
-func (m *Model) event(e client.Event) tea.Cmd {
-	switch e.Type {
-	case client.EventConnected:
-		m.conn, m.connErr = "connected", ""
-		return m.reload() // anything may have happened while the stream was down
-	case client.EventDisconnected:
-		m.conn = "reconnecting…"
-		m.connErr = ""
-		if e.Err != nil {
-			m.connErr = shortErr(e.Err)
+	case pagerDoneMsg:
+		m.pagerDone(msg)
+	case exportedMsg:
+		m.setStatus(msg.text, msg.err != nil)
+		if msg.err != nil {
+			m.setStatus(msg.text+": "+msg.err.Error(), true)
 		}
-		return nil
-	// message.sent is how a Luminous message arrives (accepted, its delivery receipt to come): it
-	// is new to the inbox as much as a delivered one is.
-	case client.EventMessageDelivered, client.EventMessageSent, client.EventMessageStatus:
-		if msg, err := e.Message(); err == nil {
-			m.inbox.apply(msg)
-			if m.mode == modeMessage && m.message.msg.ID == msg.ID {
-				m.message.msg = msg
-			}
-		}
-		return m.refreshSoon()
-	case client.EventJobProgress:
-		if j, err := e.Job(); err == nil {
-			m.lists.applyJob(j)
-		}
-		return nil
-	case client.EventCallback:
-		if c, err := e.Callback(); err == nil {
-			m.lists.applyCallback(c)
-		}
-		return nil
-	case client.EventRequestRejected:
-		if m.lists.loaded[tabTroubleshoot] && e.Vendor == "luma" {
-			return tea.Batch(m.refreshSoon(), loadTroubleshoot(m.c))
-		}
-		return m.refreshSoon()
-	case client.EventStateReset:
-		m.inbox.fresh = nil
-		return m.reload()
 	}
 	return nil
 }
 
-// refreshSoon reloads the counts once a burst of events is over.
+// applyEvents applies a batch of the stream: every row change at once, then one redraw. A gap
+// (events lost on the way) or a reset (a new stream epoch) makes what is shown stale: it is
+// reloaded from the admin API, once for the whole batch however many there were.
+func (m *Model) applyEvents(evs []client.Event) tea.Cmd {
+	var refresh, reload, trouble bool
+	for _, e := range evs {
+		switch e.Type {
+		case client.EventConnected:
+			m.conn, m.connErr = "connected", ""
+			reload = true // anything may have happened while the stream was down
+		case client.EventDisconnected:
+			m.conn, m.connErr = "reconnecting…", ""
+			if e.Err != nil {
+				m.connErr = shortErr(e.Err)
+			}
+		// message.sent is how a Luminous message arrives (accepted, its delivery receipt to
+		// come): it is new to the inbox as much as a delivered one is.
+		case client.EventMessageDelivered, client.EventMessageSent, client.EventMessageStatus:
+			if msg, err := e.Message(); err == nil {
+				m.inbox.apply(msg)
+				if m.mode == modeMessage && m.message.msg.ID == msg.ID {
+					m.message.msg.Status, m.message.msg.History = msg.Status, msg.History
+				}
+			}
+			refresh = true
+		case client.EventJobProgress:
+			if j, err := e.Job(); err == nil {
+				m.lists.applyJob(j)
+			}
+		case client.EventCallback:
+			if c, err := e.Callback(); err == nil {
+				m.lists.applyCallback(c)
+			}
+		case client.EventRequestRejected:
+			refresh = true
+			trouble = trouble || e.Vendor == "luma"
+		case client.EventStateReset:
+			// Seqs start over with the new epoch: nothing of the old window may stay on top.
+			m.inbox.win.reset(nil)
+			m.inbox.cursor, m.inbox.offset = 0, 0
+			reload = true
+		case client.EventGap:
+			reload = true
+		}
+	}
+	var cmds []tea.Cmd
+	switch {
+	case reload:
+		cmds = append(cmds, m.reloadSoon())
+	case refresh:
+		cmds = append(cmds, m.refreshSoon())
+	}
+	if trouble && m.lists.loaded[tabTroubleshoot] && !reload {
+		cmds = append(cmds, loadTroubleshoot(m.c))
+	}
+	return tea.Batch(cmds...)
+}
+
+// refreshInterval is how often counts are read again while events keep coming: the header,
+// groups and inbox totals are the server's own, at most this far behind.
+const refreshInterval = 250 * time.Millisecond
+
+// refreshSoon reloads the counts once per burst of events (and every refreshInterval while it
+// lasts).
 func (m *Model) refreshSoon() tea.Cmd {
 	if m.refreshPending {
 		return nil
@@ -424,7 +521,7 @@ func (m *Model) refreshSoon() tea.Cmd {
 	if !m.timers {
 		return func() tea.Msg { return refreshMsg{} }
 	}
-	return refreshAfter(150 * time.Millisecond)
+	return refreshAfter(refreshInterval)
 }
 
 // shortErr keeps a connection error to what a header has room for.
@@ -438,218 +535,17 @@ func shortErr(err error) string {
 
 func (m *Model) moreInbox() tea.Cmd {
 	m.inbox.loading = true
-	f := m.inbox.filter()
-	f.Cursor = m.inbox.next
-	return loadInbox(m.c, m.inbox.gen, f, true)
+	return loadInbox(m.c, m.inbox.gen, m.inbox.olderFilter(), true)
 }
 
-func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
-	m.status = ""
-	switch m.mode {
-	case modeFilter:
-		switch k.String() {
-		case "enter":
-			m.mode = modeMain
-			m.inbox.text = strings.TrimSpace(m.filter.Value())
-			m.inbox.cursor = 0
-			return m.reloadInbox()
-		case "esc":
-			m.mode = modeMain
-			m.filter.SetValue(m.inbox.text)
-			return nil
-		}
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(k)
-		return cmd
-	case modeConfirmReset:
-		m.mode = modeMain
-		if k.String() == "y" || k.String() == "Y" {
-			return action(m.c, "sandbox reset to its fixtures", func(ctx context.Context, c *client.Client) error {
-				_, err := c.Reset(ctx)
-				return err
-			})
-		}
-		m.setStatus("reset cancelled", false)
-		return nil
-	case modeCompose:
-		if k.String() == "esc" {
-			m.mode = modeMain
-			return nil
-		}
-		cmd := m.compose.update(k)
-		if m.compose.sending {
-			return m.sendCompose()
-		}
-		return cmd
-	case modeHelp:
-		m.mode = modeMain
-		return nil
-	}
-
-	switch {
-	case key.Matches(k, m.keys.Quit):
-		m.Close()
-		return tea.Quit
-	case key.Matches(k, m.keys.Help):
-		m.mode = modeHelp
-		return nil
-	case key.Matches(k, m.keys.NextTab):
-		return m.setTab(m.tab + 1)
-	case key.Matches(k, m.keys.PrevTab):
-		return m.setTab(m.tab - 1)
-	case key.Matches(k, m.keys.Reset):
-		m.mode = modeConfirmReset
-		return nil
-	case key.Matches(k, m.keys.Freeze):
-		if m.clock.Frozen {
-			return action(m.c, "clock resumed", func(ctx context.Context, c *client.Client) error {
-				_, err := c.ResumeClock(ctx)
-				return err
-			})
-		}
-		return action(m.c, "clock frozen", func(ctx context.Context, c *client.Client) error {
-			_, err := c.FreezeClock(ctx)
-			return err
-		})
-	case key.Matches(k, m.keys.Advance):
-		return action(m.c, "clock advanced by 1m", func(ctx context.Context, c *client.Client) error {
-			_, err := c.AdvanceClock(ctx, time.Minute)
-			return err
-		})
-	}
-
-	switch m.mode {
-	case modeMessage, modeDetail:
-		return m.keyReader(k)
-	}
-	if !m.tab.inboxes() {
-		return m.keyList(k)
-	}
-	return m.keyInbox(k)
-}
-
-// keyReader scrolls an opened message or list entry.
-func (m *Model) keyReader(k tea.KeyPressMsg) tea.Cmd {
-	off := &m.detailOff
-	if m.mode == modeMessage {
-		off = &m.message.scroll
-	}
-	switch {
-	case key.Matches(k, m.keys.Back), key.Matches(k, m.keys.Left):
-		m.mode = modeMain
-	case key.Matches(k, m.keys.Up):
-		*off = max(*off-1, 0)
-	case key.Matches(k, m.keys.Down):
-		*off++
-	case key.Matches(k, m.keys.PageUp):
-		*off = max(*off-m.bodyHeight(), 0)
-	case key.Matches(k, m.keys.PageDown):
-		*off += m.bodyHeight()
-	case key.Matches(k, m.keys.Raw) && m.mode == modeMessage:
-		m.message.raw = !m.message.raw
-		m.message.scroll = 0
-	case key.Matches(k, m.keys.Compose) && m.mode == modeMessage:
-		return m.startCompose()
+// toTop moves the inbox to its newest row; when the window's top is not the newest (the reader
+// paged far, or messages came while they read), the first page is loaded again.
+func (m *Model) toTop() tea.Cmd {
+	m.inbox.cursor = 0
+	if m.inbox.stale {
+		return m.reloadInbox()
 	}
 	return nil
-}
-
-func (m *Model) keyList(k tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(k, m.keys.Up):
-		m.lists.move(m.tab, -1)
-	case key.Matches(k, m.keys.Down):
-		m.lists.move(m.tab, 1)
-		if m.tab == tabRequests && !m.lists.reqMore && m.lists.reqNext != "" && m.lists.cursor[m.tab] >= len(m.lists.requests)-20 {
-			m.lists.reqMore = true
-			return loadRequests(m.c, m.lists.reqNext)
-		}
-	case key.Matches(k, m.keys.PageUp):
-		m.lists.move(m.tab, -m.bodyHeight())
-	case key.Matches(k, m.keys.PageDown):
-		m.lists.move(m.tab, m.bodyHeight())
-	case key.Matches(k, m.keys.Open):
-		if t, lines := m.lists.detail(m.tab); t != "" {
-			m.detailTtl, m.detail, m.detailOff, m.mode = t, lines, 0, modeDetail
-			if m.tab == tabJobs {
-				j := m.lists.jobs[m.lists.cursor[tabJobs]]
-				m.detailJob = j.ID
-				return loadJobDetail(m.c, j)
-			}
-			m.detailJob = ""
-		}
-	}
-	return nil
-}
-
-func (m *Model) keyInbox(k tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(k, m.keys.Filter):
-		m.mode = modeFilter
-		m.filter.SetValue(m.inbox.text)
-		return m.filter.Focus()
-	case key.Matches(k, m.keys.Back):
-		if m.focus == focusInbox {
-			m.focus = focusRecipients
-		} else if m.inbox.text != "" {
-			m.inbox.text = ""
-			return m.reloadInbox()
-		}
-		return nil
-	case key.Matches(k, m.keys.Left):
-		m.focus = focusRecipients
-		return nil
-	case key.Matches(k, m.keys.Right):
-		m.focus = focusInbox
-		return nil
-	case key.Matches(k, m.keys.Compose):
-		return m.startCompose()
-	}
-	if m.focus == focusRecipients {
-		switch {
-		case key.Matches(k, m.keys.Up):
-			m.rec.move(-1)
-			return m.selectRow()
-		case key.Matches(k, m.keys.Down):
-			m.rec.move(1)
-			return m.selectRow()
-		case key.Matches(k, m.keys.PageUp):
-			m.rec.move(-m.bodyHeight())
-			return m.selectRow()
-		case key.Matches(k, m.keys.PageDown):
-			m.rec.move(m.bodyHeight())
-			return m.selectRow()
-		case key.Matches(k, m.keys.Open):
-			m.focus = focusInbox
-			return m.selectRow()
-		}
-		return nil
-	}
-	var more tea.Cmd
-	switch {
-	case key.Matches(k, m.keys.Up):
-		m.inbox.move(-1)
-	case key.Matches(k, m.keys.Down):
-		m.inbox.move(1)
-	case key.Matches(k, m.keys.PageUp):
-		m.inbox.move(-m.bodyHeight())
-	case key.Matches(k, m.keys.PageDown):
-		m.inbox.move(m.bodyHeight())
-	case key.Matches(k, m.keys.Open):
-		if msg, ok := m.inbox.selected(); ok {
-			m.message = messageView{msg: msg}
-			m.mode = modeMessage
-			return openMessage(m.c, msg.ID)
-		}
-	case key.Matches(k, m.keys.MarkRead):
-		if msg, ok := m.inbox.selected(); ok {
-			return markRead(m.c, msg.ID)
-		}
-	}
-	if m.inbox.needMore() {
-		more = m.moreInbox()
-	}
-	return more
 }
 
 func (m *Model) tick() tea.Cmd {
@@ -668,147 +564,12 @@ func (m *Model) clockNow() time.Time {
 	return m.clock.Now.Add(m.now().Sub(m.clockAt))
 }
 
-// View draws the screen: header, tabs, the current pane, the footer.
-func (m *Model) View() tea.View {
-	v := tea.NewView(m.Render())
-	v.AltScreen = true
-	v.WindowTitle = "notifysim · " + m.c.URL()
-	return v
-}
-
-// Render is the screen as text, exactly width × height cells.
-func (m *Model) Render() string {
-	w, h := m.width, m.height
-	lines := []string{m.headerLine(w), m.tabsLine(w)}
-	body := m.body(w, h-3)
-	lines = append(lines, padLines(body, w, h-3)...)
-	lines = append(lines, m.footer(w))
-	return strings.Join(lines, "\n")
-}
-
-func (m *Model) body(w, h int) []string {
-	switch m.mode {
-	case modeHelp:
-		return m.helpLines(w)
-	case modeMessage:
-		all := m.message.lines(m.st, w)
-		m.message.scroll = clamp(m.message.scroll, 0, max(len(all)-h, 0))
-		return all[m.message.scroll:]
-	case modeDetail:
-		var all []string
-		all = append(all, m.st.Header(cut(m.detailTtl, w)), "")
-		for _, l := range m.detail {
-			all = append(all, wrap(l, w)...)
-		}
-		m.detailOff = clamp(m.detailOff, 0, max(len(all)-h, 0))
-		return all[m.detailOff:]
-	case modeCompose:
-		return m.compose.view(m.st, w, h)
-	}
-	if !m.tab.inboxes() {
-		return m.lists.view(m.st, m.tab, w, h)
-	}
-	left := min(clamp(w*3/10, 22, 40), w/2)
-	right := w - left - 1
-	lp := padLines(m.rec.view(m.st, left, h, m.focus == focusRecipients), left, h)
-	rp := padLines(m.inbox.view(m.st, right, h, m.focus == focusInbox, m.tab == tabAll), right, h)
-	out := make([]string, h)
-	for i := range h {
-		out[i] = lp[i] + m.st.Dim("│") + rp[i]
-	}
-	return out
-}
-
-func (m *Model) headerLine(w int) string {
-	host := strings.TrimPrefix(strings.TrimPrefix(m.c.URL(), "http://"), "https://")
-	conn := m.conn
-	switch conn {
-	case "connected":
-		conn = m.st.OK("● " + conn)
-	case "reconnecting…":
-		if m.connErr != "" && w >= 100 {
-			conn += " (" + m.connErr + ")"
-		}
-		conn = m.st.Warn("◌ " + conn)
-	default:
-		conn = m.st.Warn("◌ " + conn)
-	}
-	clock := "—"
-	if !m.clock.Now.IsZero() {
-		clock = clockText(m.clockNow())
-		if m.clock.Frozen {
-			clock += " frozen"
+// tenantName is a tenant's dataset name, when the groups carry one.
+func (m *Model) tenantName(vendor, tenant string) string {
+	for _, g := range m.groups {
+		if g.Vendor == vendor && g.Tenant == tenant {
+			return g.TenantName
 		}
 	}
-	parts := []string{m.st.Title("notifysim"), host, conn, clock,
-		plural(m.health.Messages, "msg"), plural(int(m.health.Requests), "req")}
-	return fitStyled(strings.Join(parts, "  "), w)
-}
-
-func (m *Model) tabsLine(w int) string {
-	var parts []string
-	for t := tab(0); t < tabCount; t++ {
-		name := tabNames[t]
-		if t == m.tab {
-			parts = append(parts, m.st.ActiveTab("["+name+"]"))
-		} else {
-			parts = append(parts, m.st.Tab(" "+name+" "))
-		}
-	}
-	return fitStyled(strings.Join(parts, ""), w)
-}
-
-func (m *Model) footer(w int) string {
-	switch m.mode {
-	case modeFilter:
-		return fitStyled(m.filter.View(), w)
-	case modeConfirmReset:
-		return fitStyled(m.st.Warn("Reset the sandbox to its fixtures? Every message and request goes. y/N"), w)
-	}
-	if m.status != "" {
-		if m.statusErr {
-			return fitStyled(m.st.Bad("! "+m.status), w)
-		}
-		return fitStyled(m.st.OK(m.status), w)
-	}
-	var hints []string
-	switch m.mode {
-	case modeMessage:
-		hints = []string{"esc back", "p raw payload", "↑/↓ scroll", "n compose", "q quit"}
-	case modeDetail:
-		hints = []string{"esc back", "↑/↓ scroll", "q quit"}
-	case modeCompose:
-		hints = []string{"tab next field", "enter send", "esc cancel"}
-	default:
-		for _, b := range m.keys.ShortHelp() {
-			hints = append(hints, b.Help().Key+" "+b.Help().Desc)
-		}
-	}
-	return fitStyled(m.st.Dim(strings.Join(hints, " · ")), w)
-}
-
-// fitStyled cuts a styled line to w cells and pads it.
-func fitStyled(s string, w int) string {
-	return padLines([]string{s}, w, 1)[0]
-}
-
-func (m *Model) helpLines(w int) []string {
-	out := []string{m.st.Header(fit("Keys", w)), ""}
-	cols := m.keys.FullHelp()
-	// Two columns keep every key on an 80×24 screen.
-	left := cols[0]
-	right := append(append([]key.Binding{}, cols[1]...), cols[2]...)
-	colW := w / 2
-	for i := 0; i < max(len(left), len(right)); i++ {
-		cell := func(list []key.Binding) string {
-			if i >= len(list) {
-				return strings.Repeat(" ", colW)
-			}
-			h := list[i].Help()
-			return "  " + m.st.Key(fit(h.Key, 10)) + " " + fit(h.Desc, colW-13)
-		}
-		out = append(out, cell(left)+cell(right))
-	}
-	out = append(out, "", m.st.Dim(cut(fmt.Sprintf("any key closes this help · server %s", m.c.URL()), w)))
-	return out
+	return ""
 }

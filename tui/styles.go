@@ -21,7 +21,7 @@ type styles struct {
 	Selected, Fresh     paint
 	Unread, Header      paint
 	Key, String, Number paint
-	Literal             paint
+	Literal, Match      paint
 }
 
 func style(s lipgloss.Style) paint { return func(t string) string { return s.Render(t) } }
@@ -33,7 +33,7 @@ func newStyles(useColor bool) styles {
 	if !useColor {
 		return styles{Title: plain, Dim: plain, Bold: plain, OK: plain, Warn: plain, Bad: plain,
 			Tab: plain, ActiveTab: plain, Selected: plain, Fresh: plain, Unread: plain, Header: plain,
-			Key: plain, String: plain, Number: plain, Literal: plain}
+			Key: plain, String: plain, Number: plain, Literal: plain, Match: plain}
 	}
 	var (
 		accent = lipgloss.Color("#7D56F4")
@@ -61,5 +61,6 @@ func newStyles(useColor bool) styles {
 		String:    style(fg(green)),
 		Number:    style(fg(yellow)),
 		Literal:   style(fg(accent)),
+		Match:     style(lipgloss.NewStyle().Bold(true).Underline(true).Foreground(yellow)),
 	}
 }

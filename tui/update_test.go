@@ -14,6 +14,12 @@ import (
 	"github.com/notifysim/notifysim/simulator/client"
 )
 
+// fresh says whether the inbox shows the message with that id as arrived live and unseen.
+func fresh(m *Model, id string) bool {
+	i, ok := m.inbox.win.find(id)
+	return ok && m.inbox.win.at(i).fresh
+}
+
 func typeText(t *testing.T, m *Model, s string) {
 	t.Helper()
 	for _, r := range s {
@@ -27,7 +33,7 @@ func event(t *testing.T, typ string, data any) tea.Cmd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func() tea.Msg { return eventMsg{ev: client.Event{ID: 1, Type: typ, Data: raw}} }
+	return func() tea.Msg { return eventsMsg{evs: []client.Event{{ID: 1, Type: typ, Data: raw}}} }
 }
 
 func TestLiveMessageJoinsTheInboxAndTheCounts(t *testing.T) {
@@ -45,8 +51,8 @@ func TestLiveMessageJoinsTheInboxAndTheCounts(t *testing.T) {
 	}
 	drive(t, m, event(t, client.EventMessageDelivered, delivered))
 
-	if len(m.inbox.msgs) != 1 || !m.inbox.fresh[delivered.ID] || m.inbox.total != 1 {
-		t.Errorf("inbox after the event = %d messages, fresh %v, total %d", len(m.inbox.msgs), m.inbox.fresh, m.inbox.total)
+	if m.inbox.win.len() != 1 || !fresh(m, delivered.ID) || m.inbox.total != 1 {
+		t.Errorf("inbox after the event = %d messages, fresh %v, total %d", m.inbox.win.len(), fresh(m, delivered.ID), m.inbox.total)
 	}
 	if m.health.Messages != 1 {
 		t.Errorf("header counts %d messages, want 1 after the refresh", m.health.Messages)
@@ -62,7 +68,7 @@ func TestLiveMessageJoinsTheInboxAndTheCounts(t *testing.T) {
 	other := delivered
 	other.ID, other.Vendor = "other", "kore"
 	drive(t, m, event(t, client.EventMessageDelivered, other))
-	if len(m.inbox.msgs) != 1 {
+	if m.inbox.win.len() != 1 {
 		t.Errorf("a Kore.ai message joined the Luma inbox")
 	}
 }
@@ -71,8 +77,8 @@ func TestStatusChangesUpdateInPlace(t *testing.T) {
 	sim, c := sandbox(t)
 	send(t, sim, "/campaign/t1/api", `{"apiKey":"luminous-demo-key","campaignName":"welcome","destination":"+256751351363","userName":"Test User"}`)
 	m := newTestModel(t, c, 80, 24)
-	if len(m.inbox.msgs) != 1 || m.inbox.msgs[0].Status != "sent" {
-		t.Fatalf("inbox = %+v", m.inbox.msgs)
+	if m.inbox.win.len() != 1 || m.inbox.win.at(0).msg.Status != "sent" {
+		t.Fatalf("inbox = %d rows", m.inbox.win.len())
 	}
 	sim.Advance(3 * time.Second) // the receipt comes two simulated seconds after the send
 	msg, err := c.LatestMessage(context.Background(), client.MessageFilter{Vendor: "luminous"})
@@ -80,8 +86,8 @@ func TestStatusChangesUpdateInPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	drive(t, m, event(t, client.EventMessageDelivered, msg))
-	if len(m.inbox.msgs) != 1 || m.inbox.msgs[0].Status != "delivered" || m.inbox.fresh[msg.ID] {
-		t.Errorf("after the receipt the inbox is %+v (fresh %v): want the same row, delivered", m.inbox.msgs, m.inbox.fresh)
+	if m.inbox.win.len() != 1 || m.inbox.win.at(0).msg.Status != "delivered" || fresh(m, msg.ID) {
+		t.Errorf("after the receipt the inbox is %d rows, first %+v (fresh %v): want the same row, delivered", m.inbox.win.len(), m.inbox.win.at(0).msg, fresh(m, msg.ID))
 	}
 }
 
@@ -109,12 +115,12 @@ func TestConnectionStateInTheHeader(t *testing.T) {
 		t.Fatalf("header = %q", header())
 	}
 	drive(t, m, func() tea.Msg {
-		return eventMsg{ev: client.Event{Type: client.EventDisconnected, Err: fmt.Errorf("dial tcp 127.0.0.1:4545: connect: connection refused")}}
+		return eventsMsg{evs: []client.Event{{Type: client.EventDisconnected, Err: fmt.Errorf("dial tcp 127.0.0.1:4545: connect: connection refused")}}}
 	})
 	if h := header(); !strings.Contains(h, "reconnecting… (connection refused)") || strings.Contains(h, "● connected") {
 		t.Errorf("after a disconnect the header is %q", h)
 	}
-	drive(t, m, func() tea.Msg { return eventMsg{ev: client.Event{Type: client.EventConnected}} })
+	drive(t, m, func() tea.Msg { return eventsMsg{evs: []client.Event{{Type: client.EventConnected}}} })
 	if h := header(); !strings.Contains(h, "● connected") {
 		t.Errorf("after reconnecting the header is %q", h)
 	}
@@ -124,15 +130,15 @@ func TestFilterByText(t *testing.T) {
 	sim, c := sandbox(t)
 	demoTraffic(t, sim)
 	m := newTestModel(t, c, 120, 40)
-	press(t, m, "/")
+	press(t, m, "right", "/")
 	typeText(t, m, "vpn")
 	press(t, m, "enter")
-	if m.inbox.text != "vpn" || m.inbox.total != 2 {
-		t.Fatalf("filter %q shows %d messages, want the 2 VPN ones", m.inbox.text, m.inbox.total)
+	if m.inbox.query.raw != "vpn" || m.inbox.total != 2 {
+		t.Fatalf("filter %q shows %d messages, want the 2 VPN ones", m.inbox.query.raw, m.inbox.total)
 	}
-	press(t, m, "esc") // esc in the recipients pane clears the filter
-	if m.inbox.text != "" || m.inbox.total != 8 {
-		t.Errorf("after esc: filter %q, %d messages", m.inbox.text, m.inbox.total)
+	press(t, m, "esc", "esc") // back to the recipients pane, where esc clears the search
+	if m.inbox.query.raw != "" || m.inbox.total != 8 {
+		t.Errorf("after esc: filter %q, %d messages", m.inbox.query.raw, m.inbox.total)
 	}
 }
 
@@ -149,8 +155,8 @@ func TestResetAsksFirst(t *testing.T) {
 		t.Fatalf("n reset anyway: %d messages", m.health.Messages)
 	}
 	press(t, m, "R", "y")
-	if m.health.Messages != 0 || len(m.inbox.msgs) != 0 {
-		t.Errorf("after R y: %d messages, inbox %d", m.health.Messages, len(m.inbox.msgs))
+	if m.health.Messages != 0 || m.inbox.win.len() != 0 {
+		t.Errorf("after R y: %d messages, inbox %d", m.health.Messages, m.inbox.win.len())
 	}
 }
 
@@ -176,7 +182,7 @@ func TestOpenAndMarkReadLowerUnread(t *testing.T) {
 	demoTraffic(t, sim)
 	m := newTestModel(t, c, 120, 40)
 	press(t, m, "right", "r")
-	if !m.inbox.msgs[0].Seen {
+	if !m.inbox.win.at(0).msg.Seen {
 		t.Error("r did not mark the message read")
 	}
 	press(t, m, "down", "enter")
@@ -197,24 +203,44 @@ func TestOpenAndMarkReadLowerUnread(t *testing.T) {
 
 func downs(n int) []string { return strings.Split(strings.Repeat("down ", n)[:5*n-1], " ") }
 
+// selectRec moves the recipients cursor to the first row ok picks, unfolding what hides it.
+func selectRec(t *testing.T, m *Model, ok func(recRow) bool) {
+	t.Helper()
+	for i, r := range m.rec.all {
+		if !ok(r) {
+			continue
+		}
+		for a := r.parent; a >= 0; a = m.rec.all[a].parent {
+			m.rec.folded[m.rec.all[a].key] = false
+		}
+		m.rec.layout(m.rec.all[i].key)
+		drive(t, m, m.selectRow())
+		return
+	}
+	t.Fatal("no recipients row matches")
+}
+
+func member(group, label string) func(recRow) bool {
+	return func(r recRow) bool { return r.kind == recMember && strings.Contains(r.key, group) && r.label == label }
+}
+
 func TestComposeSendsThroughTheVendorRoute(t *testing.T) {
-	// Rows of the All tab's recipients pane with the demo dataset (see testdata/all_120x40.golden).
 	for _, tc := range []struct {
 		name   string
-		row    int
+		row    func(recRow) bool
 		fields []string // typed into the form's fields in order (tab between them)
 		vendor string
 		want   string
 	}{
-		{"luma analysts", 6, []string{"hello analysts"}, "luma", "sam.phyll"},
-		{"luminous contact", 15, nil, "luminous", "+256751351363"},
-		{"mykaarma default user", 19, []string{"Walk-in", "Customer waiting"}, "mykaarma", "0b1d6a4e-0000-4000-8000-0000000000a1"},
-		{"kore msteams channel", 28, []string{"reset your password"}, "kore", "bob@example.com"},
+		{"luma analysts", func(r recRow) bool { return r.label == "Analyst" }, []string{"hello analysts"}, "luma", "sam.phyll"},
+		{"luminous contact", member("luminous/demo", "+256751351363"), nil, "luminous", "+256751351363"},
+		{"mykaarma default user", member("role:THREAD_OWNER", "Dana Advisor"), []string{"Walk-in", "Customer waiting"}, "mykaarma", "0b1d6a4e-0000-4000-8000-0000000000a1"},
+		{"kore msteams channel", member("channel:msteams", "bob@example.com"), []string{"reset your password"}, "kore", "bob@example.com"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sim, c := sandbox(t)
 			m := newTestModel(t, c, 120, 40)
-			press(t, m, downs(tc.row)...)
+			selectRec(t, m, tc.row)
 			press(t, m, "n")
 			if m.mode != modeCompose {
 				t.Fatalf("n did not open the form: %s", m.status)
@@ -245,15 +271,15 @@ func TestInboxPagesOnDemand(t *testing.T) {
 			"Authorization", "Bearer luma-demo-token")
 	}
 	m := newTestModel(t, c, 80, 24)
-	if len(m.inbox.msgs) != pageSize || m.inbox.next == "" {
-		t.Fatalf("first page has %d messages, next %q", len(m.inbox.msgs), m.inbox.next)
+	if m.inbox.win.len() != pageSize || m.inbox.next == "" {
+		t.Fatalf("first page has %d messages, next %q", m.inbox.win.len(), m.inbox.next)
 	}
 	press(t, m, "right")
 	for range pageSize - 10 {
 		press(t, m, "down")
 	}
-	if len(m.inbox.msgs) != pageSize+30 || m.inbox.next != "" {
-		t.Errorf("after scrolling down the inbox holds %d messages (next %q), want all %d", len(m.inbox.msgs), m.inbox.next, pageSize+30)
+	if m.inbox.win.len() != pageSize+30 || m.inbox.more {
+		t.Errorf("after scrolling down the inbox holds %d messages (next %q), want all %d", m.inbox.win.len(), m.inbox.next, pageSize+30)
 	}
 }
 
@@ -298,7 +324,7 @@ func TestColorFollowsNoColor(t *testing.T) {
 	_, c := sandbox(t)
 	m := New(c, Options{Color: true, NoEvents: true})
 	m.timers = false
-	drive(t, m, func() tea.Msg { return eventMsg{ev: client.Event{Type: client.EventConnected}} })
+	drive(t, m, func() tea.Msg { return eventsMsg{evs: []client.Event{{Type: client.EventConnected}}} })
 	if s := m.Render(); !strings.Contains(s, "\x1b[") {
 		t.Error("colour on draws no colour")
 	}
@@ -314,7 +340,7 @@ func TestSentMessageJoinsTheInboxBeforeItsReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	drive(t, m, event(t, client.EventMessageSent, sent))
-	if !m.inbox.fresh[sent.ID] {
-		t.Errorf("a message.sent event left the inbox without the message: fresh %v", m.inbox.fresh)
+	if !fresh(m, sent.ID) {
+		t.Errorf("a message.sent event left the inbox without the message")
 	}
 }

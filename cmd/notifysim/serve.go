@@ -155,15 +155,23 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 			fmt.Fprintln(stderr, "notifysim serve:", err)
 			return 1
 		}
+		// Quitting the TUI stops the sandbox too, so q asks first.
+		opts := tui.Options{Color: tui.ColorFromEnv(), ConfirmQuit: "Quit and stop the sandbox at " + url + "?", LogFile: *logFile}
 		tuiCtx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		go func() { tuiDone <- tui.Run(tuiCtx, c, tui.Options{Color: tui.ColorFromEnv()}) }()
+		go func() { tuiDone <- tui.Run(tuiCtx, c, opts) }()
+		// The TUI owned the screen: once it has given it back, say where the logs went.
+		defer func() {
+			cancel()
+			<-tuiDone // its screen is restored when Run returns
+			fmt.Fprintf(stderr, "notifysim serve: stopped; the logs are in %s\n", *logFile)
+		}()
 	}
 	select {
 	case err := <-tuiDone: // the user quit the TUI: the sandbox goes with it
 		if err != nil {
 			fmt.Fprintln(stderr, "notifysim serve: tui:", err)
 		}
+		tuiDone <- nil // for the deferred wait above
 	case err := <-errc:
 		fmt.Fprintln(stderr, "notifysim serve:", err)
 		return 1

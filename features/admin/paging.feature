@@ -55,6 +55,42 @@ Feature: Paging through messages and the journal, and per-group counts
     Then the JSON at "requests.0.seq" is 1
     And the JSON at "nextCursor" does not exist
 
+  Scenario: A page can start below any message held, by its seq
+    When I send a GET request to "/_sim/messages?before=4"
+    Then the response status is 200
+    And the JSON at "count" is 3
+    And the JSON at "total" is 4
+    And the JSON at "messages.0.seq" is 3
+
+  Scenario Outline: A before that is not a positive seq is refused with a reason
+    When I send a GET request to "/_sim/messages?before=<before>"
+    Then the response status is 400
+    And the JSON at "error" contains "before"
+
+    Examples:
+      | before |
+      | 0      |
+      | abc    |
+
+  Scenario: Mark all read marks every message of a filter seen and says how many were unread
+    When I send a POST request to "/_sim/messages/read?vendor=luma&role=-4"
+    Then the response status is 200
+    And the JSON at "marked" is 3
+    When I send a GET request to "/_sim/groups?vendor=luma&tenant=acme"
+    Then the JSON at "groups.0.unread" is 1
+    And the JSON at "groups.4.unread" is 0
+    When I send a POST request to "/_sim/messages/read?vendor=luma&role=-4"
+    Then the JSON at "marked" is 0
+
+  Scenario: Groups carry the tenant's name from the dataset when it has one
+    When I send a GET request to "/_sim/groups?vendor=mykaarma"
+    Then the JSON at "groups.0.tenantName" is "Demo Motors Service"
+    And the JSON at "groups.1.tenantName" is "Demo Motors Service"
+    When I send a GET request to "/_sim/groups?vendor=kore&tenant=st-demo-bot"
+    Then the JSON at "groups.0.tenantName" is "Demo Bot"
+    When I send a GET request to "/_sim/groups?vendor=luma"
+    Then the JSON at "groups.0.tenantName" does not exist
+
   Scenario: Several recipients select a merged inbox
     When I send a GET request to "/_sim/messages?recipient=ruth,sam.phyll"
     Then the JSON at "total" is 2

@@ -94,6 +94,7 @@ func (a *API) Handlers() map[string]core.Handler {
 		"clearFaults":      a.clearFaults,
 		"deleteFault":      a.deleteFault,
 		"listGroups":       a.listGroups,
+		"markMessagesRead": a.markMessagesRead,
 		"metrics":          a.metrics,
 	}
 }
@@ -207,6 +208,9 @@ func (a *API) listMessages(req *core.Request) core.Response {
 	before, bad := cursorParam(req.HTTP)
 	if bad != nil {
 		return *bad
+	}
+	if before == 0 {
+		before = beforeParam(req.HTTP)
 	}
 	// One more than the page tells whether an older page exists without counting.
 	limit := f.Limit

@@ -26,15 +26,16 @@ type groupFilter struct {
 }
 
 type group struct {
-	Vendor  string        `json:"vendor"`
-	Tenant  string        `json:"tenant"`
-	Kind    string        `json:"kind"`
-	Key     string        `json:"key,omitempty"`
-	Name    string        `json:"name"`
-	Count   int           `json:"count"`
-	Unread  int           `json:"unread"`
-	Filter  groupFilter   `json:"filter"`
-	Members []groupMember `json:"members"`
+	Vendor     string        `json:"vendor"`
+	Tenant     string        `json:"tenant"`
+	TenantName string        `json:"tenantName,omitempty"`
+	Kind       string        `json:"kind"`
+	Key        string        `json:"key,omitempty"`
+	Name       string        `json:"name"`
+	Count      int           `json:"count"`
+	Unread     int           `json:"unread"`
+	Filter     groupFilter   `json:"filter"`
+	Members    []groupMember `json:"members"`
 }
 
 // listGroups answers GET /_sim/groups: every vendor's recipient groups in its own terms, each
@@ -59,7 +60,7 @@ func (a *API) listGroups(req *core.Request) core.Response {
 }
 
 func (a *API) group(d core.DirectoryGroup) group {
-	g := group{Vendor: d.Vendor, Tenant: d.Tenant, Kind: d.Kind, Key: d.Key, Name: d.Name,
+	g := group{Vendor: d.Vendor, Tenant: d.Tenant, TenantName: d.TenantName, Kind: d.Kind, Key: d.Key, Name: d.Name,
 		Filter: groupFilter{Vendor: d.Vendor, Tenant: d.Tenant}, Members: []groupMember{}}
 	f := core.Filter{Vendor: d.Vendor, Tenant: d.Tenant}
 	switch d.Kind {

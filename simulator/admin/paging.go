@@ -28,6 +28,14 @@ func cursorParam(r *http.Request) (int64, *core.Response) {
 	return seq, nil
 }
 
+// beforeParam reads ?before=, a message's seq: the page of what is older than a message the
+// client holds (it may have come live, with no cursor). The spec has checked it is a positive
+// integer.
+func beforeParam(r *http.Request) int64 {
+	seq, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	return max(seq, 0)
+}
+
 // recipients splits ?recipient= on commas: several ids select the merged inbox of a group.
 func recipients(v string) (one string, many []string) {
 	if !strings.Contains(v, ",") {

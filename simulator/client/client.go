@@ -204,6 +204,9 @@ type MessageFilter struct {
 	Limit int
 	// Cursor continues from a previous page's NextCursor.
 	Cursor string
+	// Before, when not 0, lists only messages older than the one with this Seq: paging on from a
+	// message that arrived live, with no cursor. Cursor wins when both are set.
+	Before int64
 	// Wait long-polls up to this long (the server caps it at 60 s) for Count messages to match.
 	Wait  time.Duration
 	Count int
@@ -224,6 +227,9 @@ func (f MessageFilter) values() url.Values {
 	set("status", f.Status)
 	set("q", f.Text)
 	set("cursor", f.Cursor)
+	if f.Before > 0 {
+		q.Set("before", strconv.FormatInt(f.Before, 10))
+	}
 	if !f.Since.IsZero() {
 		q.Set("since", f.Since.Format(time.RFC3339Nano))
 	}
@@ -267,6 +273,7 @@ func (c *Client) LatestMessage(ctx context.Context, f MessageFilter) (Message, e
 	q := f.values()
 	q.Del("limit")
 	q.Del("cursor")
+	q.Del("before")
 	q.Del("count")
 	var m Message
 	return m, c.get(ctx, "/_sim/messages/latest", q, &m)

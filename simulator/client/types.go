@@ -235,13 +235,16 @@ func (g GroupFilter) MessageFilter() MessageFilter {
 
 // Group is one group of recipients in a vendor's own terms, with the counts of its merged inbox.
 type Group struct {
-	Vendor  string        `json:"vendor"`
-	Tenant  string        `json:"tenant"`
-	Kind    string        `json:"kind"`
-	Key     string        `json:"key,omitempty"`
-	Name    string        `json:"name"`
-	Count   int           `json:"count"`
-	Unread  int           `json:"unread"`
-	Filter  GroupFilter   `json:"filter"`
-	Members []GroupMember `json:"members"`
+	Vendor string `json:"vendor"`
+	Tenant string `json:"tenant"`
+	// TenantName is the tenant's name in the dataset (a myKaarma department's, a Luminous
+	// project's, a Kore.ai bot's); empty when it has none.
+	TenantName string        `json:"tenantName,omitempty"`
+	Kind       string        `json:"kind"`
+	Key        string        `json:"key,omitempty"`
+	Name       string        `json:"name"`
+	Count      int           `json:"count"`
+	Unread     int           `json:"unread"`
+	Filter     GroupFilter   `json:"filter"`
+	Members    []GroupMember `json:"members"`
 }

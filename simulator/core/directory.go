@@ -18,7 +18,10 @@ const (
 type DirectoryGroup struct {
 	Vendor string
 	Tenant string
-	Kind   string // GroupAll, GroupRole, GroupChannel or GroupMembers
+	// TenantName is the tenant's name in the dataset, for people who don't know its id by heart
+	// (a myKaarma department's UUID); empty when the dataset gives none.
+	TenantName string
+	Kind       string // GroupAll, GroupRole, GroupChannel or GroupMembers
 	// Key is the role code or channel the group selects on; the tag for GroupMembers.
 	Key  string
 	Name string // human name: "Analyst", "msteams", "tag vip"

@@ -20,7 +20,7 @@ func (v *Vendor) Directory() []core.DirectoryGroup {
 			}
 		}
 		sort.Strings(channels)
-		all := core.DirectoryGroup{Vendor: "kore", Tenant: b.id, Kind: core.GroupAll, Name: "identities"}
+		all := core.DirectoryGroup{Vendor: "kore", Tenant: b.id, TenantName: b.name, Kind: core.GroupAll, Name: "identities"}
 		byChannel := map[string][]core.Recipient{}
 		for _, u := range st.userList {
 			reachable := false
@@ -36,7 +36,7 @@ func (v *Vendor) Directory() []core.DirectoryGroup {
 		}
 		out = append(out, all)
 		for _, ch := range channels {
-			out = append(out, core.DirectoryGroup{Vendor: "kore", Tenant: b.id, Kind: core.GroupChannel, Key: ch, Name: ch, Members: byChannel[ch]})
+			out = append(out, core.DirectoryGroup{Vendor: "kore", Tenant: b.id, TenantName: b.name, Kind: core.GroupChannel, Key: ch, Name: ch, Members: byChannel[ch]})
 		}
 	}
 	return out

@@ -12,7 +12,7 @@ func (v *Vendor) Directory() []core.DirectoryGroup {
 	st := v.state.Load()
 	var out []core.DirectoryGroup
 	for _, p := range st.projects {
-		all := core.DirectoryGroup{Vendor: "luminous", Tenant: p.id, Kind: core.GroupAll, Name: "contacts"}
+		all := core.DirectoryGroup{Vendor: "luminous", Tenant: p.id, TenantName: p.name, Kind: core.GroupAll, Name: "contacts"}
 		byTag := map[string][]core.Recipient{}
 		p.mu.Lock()
 		for _, c := range p.contacts {
@@ -25,7 +25,7 @@ func (v *Vendor) Directory() []core.DirectoryGroup {
 		p.mu.Unlock()
 		out = append(out, all)
 		for _, tag := range p.tags {
-			out = append(out, core.DirectoryGroup{Vendor: "luminous", Tenant: p.id, Kind: core.GroupMembers,
+			out = append(out, core.DirectoryGroup{Vendor: "luminous", Tenant: p.id, TenantName: p.name, Kind: core.GroupMembers,
 				Key: tag, Name: "tag " + tag, Members: byTag[strings.ToLower(tag)]})
 		}
 	}

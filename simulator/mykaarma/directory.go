@@ -17,7 +17,7 @@ func (v *Vendor) Directory() []core.DirectoryGroup {
 	st := v.state.Load()
 	var out []core.DirectoryGroup
 	for _, d := range st.departments {
-		all := core.DirectoryGroup{Vendor: "mykaarma", Tenant: d.UUID, Kind: core.GroupAll, Name: "department users"}
+		all := core.DirectoryGroup{Vendor: "mykaarma", Tenant: d.UUID, TenantName: d.Name, Kind: core.GroupAll, Name: "department users"}
 		if d.Name != "" {
 			all.Name = d.Name + " users"
 		}
@@ -31,7 +31,7 @@ func (v *Vendor) Directory() []core.DirectoryGroup {
 			RoleExternalSubscriber: d.ExternalSubscribers,
 		}
 		for _, kind := range notifierKinds {
-			g := core.DirectoryGroup{Vendor: "mykaarma", Tenant: d.UUID, Kind: core.GroupRole, Key: kind, Name: roleNames[kind]}
+			g := core.DirectoryGroup{Vendor: "mykaarma", Tenant: d.UUID, TenantName: d.Name, Kind: core.GroupRole, Key: kind, Name: roleNames[kind]}
 			for _, id := range known[kind] {
 				if u, ok := st.users[strings.ToLower(id)]; ok {
 					g.Members = append(g.Members, core.Recipient{ID: u.UUID, Name: u.Name, Role: kind, RoleName: roleNames[kind]})
