@@ -1,6 +1,7 @@
 package core
 
 import (
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -219,12 +220,22 @@ func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {
 		return Message{}, false
 	}
 	r := s.at(pos)
-	m := s.decode(r, s.blobAt(pos))
+	m, tail := s.decodeHead(r, s.blobAt(pos))
+	m.Data = decodeData(tail)
+	data := m.Data
 	fn(&m)
 	m.Seq, m.ID = r.seq, id // the store's own: fn can't move a message or rename it
 	slot := s.ring.slot(int(pos - s.base))
 	old := *r
-	*r, s.ring.blobs[slot] = s.encodeRec(&m), s.encodeBlob(&m)
+	// A status change leaves Data as it was (fn replaces a map it changes, never edits it): its
+	// JSON is copied from the old blob rather than encoded again.
+	same := sameMap(m.Data, data)
+	if same {
+		s.ring.blobs[slot] = s.encodeBlobWith(&m, tail)
+	} else {
+		s.ring.blobs[slot] = s.encodeBlob(&m)
+	}
+	*r = s.encodeRec(&m)
 	s.releaseCodes(&old)
 	record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: m.ID, Seq: m.Seq, Value: m})
 	if r.f != old.f || r.sec != old.sec || r.nsec != old.nsec {
@@ -234,7 +245,19 @@ func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {
 	} else {
 		s.idx.seenChanged(&old, r.seen)
 	}
+	if same {
+		// m's Data was read from the store's bytes for this call and is shared with nothing: the
+		// answer takes it rather than reading the same bytes once more.
+		out, _ := s.decodeHead(r, s.blobAt(pos))
+		out.Data = data
+		return out, true
+	}
 	return s.decode(r, s.blobAt(pos)), true
+}
+
+// sameMap reports whether a and b are the same map (both nil included).
+func sameMap(a, b map[string]any) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 func (s *MemStore) reindexLocked() {
