@@ -8,6 +8,26 @@ import (
 	"time"
 )
 
+// startupHeap bounds the heap while serve starts with the collector off (holdGC).
+const startupHeap = 256 << 20
+
+// holdGC turns the collector off until the returned func is called, unless the heap reaches
+// startupHeap first (a data file with a million messages to read back): a fresh process grows
+// its heap from nothing to the parsed specs and dataset, and the default pacing collected several
+// times on the way, each a mark phase on a core the start-up needed. A GOGC or GOMEMLIMIT set in
+// the environment is the user's choice and is left alone.
+func holdGC() (release func()) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	percent := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(startupHeap)
+	return func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(percent)
+	}
+}
+
 // gcBigHeap is the live heap above which serve halves the collector's headroom.
 const gcBigHeap = 256 << 20
 
