@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -208,5 +209,80 @@ func BenchmarkStoreSetStatus(b *testing.B) {
 			m.History = append(m.History[:0:0], StatusChange{Status: StatusDelivered, At: at})
 			m.DeliveredAt = &at
 		})
+	}
+}
+
+// TestRecentCodesAreTheDictionarys: the codes taken from the last-interned cache are the ones the
+// dictionary gives, with the same use counts, across frees and reuse of codes and a string
+// stored first where no filter reads it (a kind) and then where one does (a status).
+func TestRecentCodesAreTheDictionarys(t *testing.T) {
+	s := NewBoundedMemStore(3) // codes are freed with evicted messages and reused
+	at := time.Date(2026, 11, 30, 4, 5, 6, 7, time.UTC)
+	msg := func(i int, status, kind string) Message {
+		return Message{ID: fmt.Sprintf("m%d", i), Vendor: "Luma", Tenant: "acme", Recipient: Recipient{ID: fmt.Sprintf("U%d", i%2)},
+			Channel: ChannelLumaChat, Status: status, Kind: kind, CreatedAt: at}
+	}
+	for i := range 10 {
+		status := []string{"Sent", "QUEUED", "sent"}[i%3]
+		s.Add([]Message{msg(i, status, status)}) // the same string as status and as kind
+	}
+	for i := 10; i < 14; i++ {
+		s.Add([]Message{msg(i, "Delivered", "text"), msg(i+100, "Delivered", "text")})
+	}
+	for _, f := range []Filter{{Vendor: "luma"}, {Status: "delivered"}, {Vendor: "LUMA", Recipient: "u0"}} {
+		if got := s.Count(f); got != len(s.Query(f)) || got == 0 {
+			t.Errorf("%+v: count %d, query %d", f, got, len(s.Query(f)))
+		}
+	}
+	fresh := newDict()
+	for i := range s.ring.n {
+		m := s.message(s.base + int64(i))
+		r := rec{}
+		for f, v := range [fieldCount]string{m.Vendor, m.Tenant, m.Recipient.ID, m.Recipient.Role, m.Recipient.RoleName, m.Channel} {
+			r.f[f] = fresh.intern(v)
+		}
+		fresh.intern(m.Status)
+		fresh.internExact(m.Kind)
+		fresh.internExact(m.Recipient.Name)
+		fresh.internExact(m.Recipient.Address)
+	}
+	for name, c := range s.dict.code {
+		if c == 0 {
+			continue // "" is never freed, so its count only grows
+		}
+		fc, ok := fresh.code[name]
+		if !ok || s.dict.refs[c] != fresh.refs[fc] {
+			t.Errorf("%q: %d uses, a dictionary built from what is stored has %d", name, s.dict.refs[c], fresh.refs[fc])
+		}
+	}
+	if len(s.dict.code) != len(fresh.code) {
+		t.Errorf("%d strings interned, what is stored needs %d", len(s.dict.code), len(fresh.code))
+	}
+}
+
+// BenchmarkStoreAddFanOut is the store's part of Luma's "0" to a 100,000-user tenant: one batch of
+// messages sharing vendor, tenant, role, channel, status, kind, body and Data, each to a recipient
+// new to the store.
+func BenchmarkStoreAddFanOut(b *testing.B) {
+	const n = 100000
+	at := time.Date(2026, 11, 30, 4, 5, 6, 7, time.UTC)
+	data := map[string]any{"templateId": "-1", "templateType": "TEXT"}
+	batch := make([]Message, n)
+	s := NewBoundedMemStore(n)
+	b.ReportAllocs()
+	b.StopTimer()
+	for range b.N {
+		s.Reset()
+		ids := NewIDs(1)
+		for i := range batch {
+			user := fmt.Sprintf("user%06d", i)
+			batch[i] = Message{ID: ids.UUID(), Vendor: "luma", Tenant: "big", Channel: ChannelLumaChat, Kind: "text", Status: "sent",
+				Recipient: Recipient{ID: user, Name: "User " + user, Role: "-4", RoleName: "Self-service", Address: user + "@example.com"},
+				Body:      "Company-wide: the office is closed tomorrow", Data: data, CreatedAt: at, RequestID: "req-1",
+				Payload: json.RawMessage(`{"recipients":{"contacts":"0"},"message":"Company-wide: the office is closed tomorrow"}`)}
+		}
+		b.StartTimer()
+		s.Add(batch)
+		b.StopTimer()
 	}
 }
