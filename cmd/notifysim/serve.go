@@ -124,7 +124,7 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return 1
 	}
 	defer ln.Close()
-	releaseGC := holdGC()
+	releaseGC := holdGC(*dataFile != "")
 	sim, err := simulator.New(opts)
 	releaseGC()
 	if err != nil {
