@@ -36,7 +36,8 @@ if [[ ! -f $PEERS/node_modules/@stoplight/prism-cli/package.json || ! -d $PEERS/
 fi
 
 mkdir -p bin .bench
-go build -o bin/notifysim ./cmd/notifysim
+# notifysim as users build it (make build: stripped), so start-up and RSS are the shipped binary's.
+make --no-print-directory build
 go build -o .bench/peerbench ./scripts/peerbench
 exec .bench/peerbench --notifysim bin/notifysim --peers "$PEERS" --out BENCHMARKS.md \
   --duration "${DURATION:-10s}" --threads "${THREADS:-2}" --conns "${CONNS:-32}" --routes "${ROUTES:-luma,luminous,kore}" \

@@ -8,6 +8,28 @@ import (
 	"time"
 )
 
+// startupHeap bounds the heap while serve starts with the collector off (holdGC).
+const startupHeap = 512 << 20
+
+// holdGC turns the collector off until the returned func is called, unless the heap reaches
+// startupHeap first (a very large fixtures file): a fresh process grows its heap from nothing to
+// the parsed specs and dataset, and the default pacing collected several times on the way, each
+// a mark phase on a core the start-up needed. A start that reads a data file back (persisted is
+// true) keeps the collector: a million stored messages would pass the bound, and past it the
+// collector would run without pause. A GOGC or GOMEMLIMIT set in the environment is the user's
+// choice and is left alone.
+func holdGC(persisted bool) (release func()) {
+	if persisted || os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	percent := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(startupHeap)
+	return func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(percent)
+	}
+}
+
 // gcBigHeap is the live heap above which serve halves the collector's headroom.
 const gcBigHeap = 256 << 20
 

@@ -8,6 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	// Before godog's builder, whose init would run `go env`; restore puts the PATH back after it.
+	_ "github.com/notifysim/notifysim/cmd/notifysim/internal/gotool"
+	_ "github.com/notifysim/notifysim/cmd/notifysim/internal/gotool/restore"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -116,7 +116,17 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		opts.Faults = data
 	}
 	start := time.Now()
+	// Listening first: a client that connects while the simulator is being built waits in the
+	// backlog and is answered the moment it is ready, rather than polling a refused port.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "notifysim serve:", err)
+		return 1
+	}
+	defer ln.Close()
+	releaseGC := holdGC(*dataFile != "")
 	sim, err := simulator.New(opts)
+	releaseGC()
 	if err != nil {
 		var fe *fixtures.Error
 		if errors.As(err, &fe) && fe.Line > 0 {
@@ -131,11 +141,6 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	gcCtx, stopGC := context.WithCancel(ctx)
 	defer stopGC()
 	go tuneGC(gcCtx)
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintln(stderr, "notifysim serve:", err)
-		return 1
-	}
 	srv := newServer(sim, serverLimits{ReadHeader: min(10*time.Second, *readTimeout), Read: *readTimeout,
 		Write: *writeTimeout, Idle: *idleTimeout, MaxConns: *maxConns})
 	ln = limitConns(ln, *maxConns)

@@ -6,6 +6,9 @@
 // `peerbench ceiling --addr HOST:PORT` is the ceiling itself: a handler answering a fixed body.
 // `peerbench section --file F --name N --title T` replaces section N of F with standard input
 // (scripts/bench.sh writes its part of BENCHMARKS.md with it).
+// `peerbench startup --n 30` only starts notifysim (and the ceiling) n times each, alternating,
+// and prints the least, median and greatest time from exec to the first Luma answer: the
+// start-up figure of the table, with enough runs to compare two builds on a noisy machine.
 package main
 
 import (
@@ -37,6 +40,8 @@ func main() {
 			os.Exit(ceiling(os.Args[2:]))
 		case "section":
 			os.Exit(section(os.Args[2:]))
+		case "startup":
+			os.Exit(startup(os.Args[2:]))
 		}
 	}
 	os.Exit(run(os.Args[1:]))
@@ -61,6 +66,76 @@ func ceiling(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// startup starts each server n times, one after the other in turn (so a busy second costs them
+// alike), and prints each one's least, median and greatest time from exec to its first answer.
+func startup(args []string) int {
+	fs := flag.NewFlagSet("startup", flag.ContinueOnError)
+	n := fs.Int("n", 30, "starts of each server")
+	fixtures := fs.String("fixtures", "scripts/peerbench/fixtures.yaml", "dataset for notifysim")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	bins := fs.Args()
+	if len(bins) == 0 {
+		bins = []string{"bin/notifysim"}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "peerbench:", err)
+		return 1
+	}
+	rt := allRoutes("")[0]
+	servers := []server{{label: "ceiling", cmd: []string{self, "ceiling", "--addr", "{addr}"}}}
+	for _, b := range bins {
+		servers = append(servers, server{label: b, cmd: []string{b, "serve", "--addr", "{addr}", "--fixtures", *fixtures, "--log-level", "warn"}})
+	}
+	times := make([][]time.Duration, len(servers))
+	for range *n {
+		for i, srv := range servers {
+			d, err := startOnce(rt, srv)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "peerbench: %s: %v\n", srv.label, err)
+				return 1
+			}
+			times[i] = append(times[i], d)
+		}
+	}
+	for i, srv := range servers {
+		ts := times[i]
+		sort.Slice(ts, func(a, b int) bool { return ts[a] < ts[b] })
+		fmt.Printf("%-40s starts %3d  least %6.1f ms  median %6.1f ms  greatest %6.1f ms\n", srv.label, len(ts),
+			ms(ts[0]), ms(ts[len(ts)/2]), ms(ts[len(ts)-1]))
+	}
+	return 0
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// startOnce starts srv on a free port and returns the time from exec to its first 2xx answer to rt.
+func startOnce(rt route, srv server) (time.Duration, error) {
+	port, err := freePort()
+	if err != nil {
+		return 0, err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	args := make([]string, len(srv.cmd))
+	for i, a := range srv.cmd {
+		args[i] = strings.ReplaceAll(a, "{addr}", addr)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	var logs strings.Builder
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer stop(cmd)
+	if err := firstAnswer("http://"+addr+rt.path, rt, 60*time.Second); err != nil {
+		return 0, fmt.Errorf("%v: %s", err, logs.String())
+	}
+	return time.Since(start), nil
 }
 
 // route is one vendor request, sent identically to every server.

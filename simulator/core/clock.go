@@ -184,7 +184,11 @@ func (c *Clock) AfterFunc(d time.Duration, fn func()) *Timer {
 	c.seq++
 	t := &Timer{at: c.nowLocked().Add(d), seq: c.seq, fn: fn, clock: c}
 	heap.Push(&c.timers, t)
-	c.armLocked()
+	// The wake-up already armed is for the earliest timer: only a new earliest one moves it. (A
+	// stream of Luminous receipts, each due 2 s out, re-armed it on every send.)
+	if t.index == 0 || c.wake == nil {
+		c.armLocked()
+	}
 	c.mu.Unlock()
 	return t
 }
@@ -240,19 +244,19 @@ func (c *Clock) fire() { c.runDue(c.Now(), false) }
 // armLocked schedules a wall-clock wake-up for the earliest timer: always for one already due,
 // and for a future one only while the clock runs.
 func (c *Clock) armLocked() {
-	if c.wake != nil {
-		c.wake.Stop()
-		c.wake = nil
-	}
-	if len(c.timers) == 0 {
+	if len(c.timers) == 0 || c.frozen && c.timers[0].at.After(c.nowLocked()) {
+		if c.wake != nil {
+			c.wake.Stop()
+			c.wake = nil
+		}
 		return
 	}
-	wait := c.timers[0].at.Sub(c.nowLocked())
-	if wait <= 0 {
-		c.wake = time.AfterFunc(0, c.fire)
-	} else if !c.frozen {
+	wait := max(c.timers[0].at.Sub(c.nowLocked()), 0)
+	if c.wake == nil {
 		c.wake = time.AfterFunc(wait, c.fire)
+		return
 	}
+	c.wake.Reset(wait) // fire runs what is due, so one run more than needed does no harm
 }
 
 type timerHeap []*Timer

@@ -354,3 +354,62 @@ func TestClockReleasedWorkDoesNotBlockTimers(t *testing.T) {
 		t.Fatal("a timer waited for work another timer released")
 	}
 }
+
+// TestLaterTimersKeepTheWakeUp: timers added behind the earliest one leave its wall-clock wake-up
+// as it is, and every timer still runs, in deadline order, on a running clock.
+func TestLaterTimersKeepTheWakeUp(t *testing.T) {
+	c := NewClock()
+	var mu sync.Mutex
+	var order []int
+	done := make(chan struct{})
+	c.AfterFunc(20*time.Millisecond, func() {
+		mu.Lock()
+		order = append(order, 0)
+		mu.Unlock()
+	})
+	c.mu.Lock()
+	wake := c.wake
+	c.mu.Unlock()
+	for i := 1; i <= 5; i++ {
+		c.AfterFunc(time.Duration(20+5*i)*time.Millisecond, func() {
+			mu.Lock()
+			order = append(order, i)
+			if len(order) == 6 {
+				close(done)
+			}
+			mu.Unlock()
+		})
+	}
+	c.mu.Lock()
+	same := c.wake == wake
+	c.mu.Unlock()
+	if !same {
+		t.Error("a later timer replaced the wake-up of the earliest")
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second): // only keeps a broken clock from hanging the test
+		t.Fatal("the timers did not all run")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i, v := range order {
+		if v != i {
+			t.Fatalf("ran in the order %v", order)
+		}
+	}
+}
+
+// BenchmarkClockAfterFuncLater is a receipt scheduled behind the ones already pending, as a
+// stream of sends does.
+func BenchmarkClockAfterFuncLater(b *testing.B) {
+	c := NewClock()
+	defer c.Reset(time.Time{})
+	c.AfterFunc(time.Hour, func() {})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		c.AfterFunc(time.Hour+time.Duration(i), func() {})
+	}
+}

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"maps"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -109,17 +111,18 @@ type Store interface {
 // size of its smallest matching list, not of the store. Indexes refer to a message by its
 // position: how many messages were added before it since the last reset.
 type MemStore struct {
-	mu    sync.RWMutex
-	ring  ring // oldest first; the i-th is at position base+i
-	base  int64
-	byID  map[string]int64   // ids that are not canonical UUIDs
-	byUID map[[16]byte]int64 // canonical UUIDs, kept as 16 bytes: no string per message
-	seq   int64
-	dict  dict
-	locs  locations
-	enc   encoder
-	cap   bound
-	idx   index
+	mu     sync.RWMutex
+	ring   ring // oldest first; the i-th is at position base+i
+	base   int64
+	byID   map[string]int64   // ids that are not canonical UUIDs
+	byUID  map[[16]byte]int64 // canonical UUIDs, kept as 16 bytes: no string per message
+	seq    int64
+	dict   dict
+	recent recentCodes // the last codes interned, for the next message of a fan-out
+	locs   locations
+	enc    encoder
+	cap    bound
+	idx    index
 }
 
 // NewMemStore returns an empty in-memory store.
@@ -133,6 +136,7 @@ func (s *MemStore) clear() {
 	s.ring, s.base, s.seq = ring{}, 0, 0
 	s.byID, s.byUID = map[string]int64{}, map[[16]byte]int64{}
 	s.dict = newDict() // locations and the encoder's cache stay: blobs being written may use them
+	s.recent = recentCodes{}
 	s.idx = newIndex()
 }
 
@@ -197,6 +201,7 @@ func (s *MemStore) Add(msgs []Message) {
 	defer s.mu.Unlock()
 	first := s.base + int64(s.ring.n)
 	s.ring.reserve(len(msgs))
+	s.reserveMaps(len(msgs))
 	for i := range msgs {
 		s.seq++
 		msgs[i].Seq = s.seq
@@ -211,6 +216,27 @@ func (s *MemStore) Add(msgs []Message) {
 	}
 }
 
+// reserveMaps sizes the maps a batch of n adds to, when n is large and they are small: a fan-out
+// to 100,000 users new to the store otherwise grows them step by step, rehashing as it goes (a
+// sixth of storing it). Each is copied once into a map with room for the batch.
+func (s *MemStore) reserveMaps(n int) {
+	s.dict.code = withRoom(s.dict.code, 3*n) // recipient, name and address of each
+	s.byUID = withRoom(s.byUID, n)
+	s.idx.inboxes = withRoom(s.idx.inboxes, n)
+	s.idx.lists[fieldRecipient] = withRoom(s.idx.lists[fieldRecipient], n)
+}
+
+// withRoom returns m, or a copy of it with room for extra more entries when extra is large and
+// more than m holds (so the copying costs no more than the batch).
+func withRoom[K comparable, V any](m map[K]V, extra int) map[K]V {
+	if extra < 4096 || extra < len(m) {
+		return m
+	}
+	out := make(map[K]V, len(m)+extra)
+	maps.Copy(out, m)
+	return out
+}
+
 func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -219,12 +245,22 @@ func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {
 		return Message{}, false
 	}
 	r := s.at(pos)
-	m := s.decode(r, s.blobAt(pos))
+	m, tail := s.decodeHead(r, s.blobAt(pos))
+	m.Data = decodeData(tail)
+	data := m.Data
 	fn(&m)
 	m.Seq, m.ID = r.seq, id // the store's own: fn can't move a message or rename it
 	slot := s.ring.slot(int(pos - s.base))
 	old := *r
-	*r, s.ring.blobs[slot] = s.encodeRec(&m), s.encodeBlob(&m)
+	// A status change leaves Data as it was (fn replaces a map it changes, never edits it): its
+	// JSON is copied from the old blob rather than encoded again.
+	same := sameMap(m.Data, data)
+	if same {
+		s.ring.blobs[slot] = s.encodeBlobWith(&m, tail)
+	} else {
+		s.ring.blobs[slot] = s.encodeBlob(&m)
+	}
+	*r = s.encodeRec(&m)
 	s.releaseCodes(&old)
 	record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: m.ID, Seq: m.Seq, Value: m})
 	if r.f != old.f || r.sec != old.sec || r.nsec != old.nsec {
@@ -234,7 +270,19 @@ func (s *MemStore) Update(id string, fn func(*Message)) (Message, bool) {
 	} else {
 		s.idx.seenChanged(&old, r.seen)
 	}
+	if same {
+		// m's Data was read from the store's bytes for this call and is shared with nothing: the
+		// answer takes it rather than reading the same bytes once more.
+		out, _ := s.decodeHead(r, s.blobAt(pos))
+		out.Data = data
+		return out, true
+	}
 	return s.decode(r, s.blobAt(pos)), true
+}
+
+// sameMap reports whether a and b are the same map (both nil included).
+func sameMap(a, b map[string]any) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 func (s *MemStore) reindexLocked() {

@@ -209,7 +209,7 @@ func (p *Pipeline) validate(x *exchange) bool {
 }
 
 // check validates the request against its operation, as openapi3filter.ValidateRequest does, and
-// returns the decoded body. A JSON body with a schema is read here, in one pass (decodeValue),
+// returns the decoded body. A JSON body with a schema is read here, in one pass (DecodeJSON),
 // and checked with the schema's own validator; kin-openapi checks the parameters. Any other body
 // — none, another media type, one the fast reading refuses — takes kin-openapi's whole path, so
 // its refusals keep kin-openapi's words.
@@ -219,7 +219,7 @@ func (p *Pipeline) check(x *exchange, body []byte) (any, error) {
 		header := x.r.Header.Get("Content-Type")
 		if media, _, err := mime.ParseMediaType(header); err == nil && media == "application/json" {
 			if mt := rb.Value.Content.Get(header); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
-				if value, err := decodeValue(body); err == nil {
+				if value, err := core.DecodeJSON(body); err == nil {
 					return value, p.checkParamsAndBody(x, rb.Value, mt.Schema, value)
 				}
 			}

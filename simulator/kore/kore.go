@@ -280,13 +280,23 @@ func (st *state) addJob(j *job) (dropped []*job) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.jobs[j.id] = j
+	if len(st.jobOrder) == cap(st.jobOrder) && len(st.jobOrder) >= MaxJobs {
+		// Full at the cap: move the jobs kept to an array with room for MaxJobs more, so this copy
+		// happens once per MaxJobs jobs. Copying them on every job (as this did) cost 20 % of a
+		// server under a steady stream of notifies.
+		fresh := make([]*job, len(st.jobOrder), len(st.jobOrder)+MaxJobs)
+		copy(fresh, st.jobOrder)
+		st.jobOrder = fresh
+	}
 	st.jobOrder = append(st.jobOrder, j)
 	if over := len(st.jobOrder) - MaxJobs; over > 0 {
-		dropped = st.jobOrder[:over:over]
-		for _, old := range dropped {
+		dropped = make([]*job, over)
+		copy(dropped, st.jobOrder[:over])
+		for i, old := range dropped {
 			delete(st.jobs, old.id)
+			st.jobOrder[i] = nil // the array's dropped front must not keep the job alive
 		}
-		st.jobOrder = append([]*job(nil), st.jobOrder[over:]...)
+		st.jobOrder = st.jobOrder[over:]
 	}
 	return dropped
 }

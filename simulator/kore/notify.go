@@ -31,7 +31,7 @@ var knownFields = map[string]bool{"channel": true, "userIdentityType": true, "me
 // notify accepts the job and answers it IN_PROGRESS; the clock then works through the identities.
 func (v *Vendor) notify(req *core.Request) core.Response {
 	c := callerOf(req)
-	body, unknown, err := decodeNotify(req.Body)
+	body, unknown, err := readNotify(req)
 	if err != nil {
 		return badRequest([]core.Problem{{In: "body", Field: "body", Rule: "json", Reason: err.Error()}})
 	}

@@ -118,6 +118,27 @@ type ContactFixture struct {
 type template struct {
 	TemplateFixture
 	params int
+	// parts is Body cut at its placeholders, so a send fills it without a regular expression.
+	parts []bodyPart
+}
+
+// bodyPart is literal text followed by placeholder {{param}} (param 0: none, the end of the body).
+type bodyPart struct {
+	text  string
+	param int
+}
+
+// splitBody cuts a template body at its placeholders. countParams has checked that each is {{1}}
+// or higher.
+func splitBody(body string) []bodyPart {
+	var parts []bodyPart
+	last := 0
+	for _, m := range placeholder.FindAllStringSubmatchIndex(body, -1) {
+		n, _ := strconv.Atoi(body[m[2]:m[3]])
+		parts = append(parts, bodyPart{text: body[last:m[0]], param: n})
+		last = m[1]
+	}
+	return append(parts, bodyPart{text: body[last:]})
 }
 
 type campaign struct {
@@ -371,7 +392,7 @@ func loadCampaign(where string, cf CampaignFixture) (*campaign, error) {
 			return nil, fmt.Errorf("%s.template.buttons[%d]: a url button needs a url", where, k)
 		}
 	}
-	return &campaign{name: name, status: status, template: template{TemplateFixture: tf, params: params}}, nil
+	return &campaign{name: name, status: status, template: template{TemplateFixture: tf, params: params, parts: splitBody(tf.Body)}}, nil
 }
 
 // countParams returns how many parameters a template body takes: {{1}} … {{n}}, each present.

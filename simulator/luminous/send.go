@@ -123,6 +123,116 @@ func parseLocation(raw json.RawMessage) (*locationParam, *core.Response) {
 	return &l, nil
 }
 
+// readPlain fills body from the validated body's decoded value when it is a plain send: only
+// the keys whose values it can take as json.Unmarshal would (strings, string lists and maps,
+// media), each spelt exactly. Anything else (another key or spelling, since json.Unmarshal matches
+// keys in any case; location, buttons and the v2 keys, which keep raw JSON) returns false, and
+// the caller decodes the body with json.Unmarshal as before. It saves that second decode of
+// every ordinary send.
+func readPlain(decoded any, body *sendRequest) bool {
+	obj, ok := decoded.(map[string]any)
+	if !ok {
+		return false
+	}
+	f := &body.campaignFields
+	for k, v := range obj {
+		switch k {
+		case "apiKey":
+			ok = plainString(v, &f.APIKey)
+		case "campaignName":
+			ok = plainString(v, &f.CampaignName)
+		case "destination":
+			ok = plainString(v, &f.Destination)
+		case "userName":
+			ok = plainString(v, &f.UserName)
+		case "source":
+			ok = plainString(v, &f.Source)
+		case "templateParams":
+			f.TemplateParams, ok = plainStrings(v)
+		case "tags":
+			f.Tags, ok = plainStrings(v)
+		case "attributes":
+			f.Attributes, ok = plainStringMap(v)
+		case "defaultCountryCode":
+			if v != nil {
+				var cc string
+				ok = plainString(v, &cc)
+				f.DefaultCountryCode = &cc
+			}
+		case "media":
+			if v != nil {
+				m, isMap := v.(map[string]any)
+				ok = isMap
+				f.Media = &mediaParam{}
+				for mk, mv := range m {
+					switch mk {
+					case "url":
+						ok = ok && plainString(mv, &f.Media.URL)
+					case "filename":
+						ok = ok && plainString(mv, &f.Media.Filename)
+					default:
+						ok = false
+					}
+				}
+			}
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// plainString sets *dst to a string value; null leaves it, as json.Unmarshal does.
+func plainString(v any, dst *string) bool {
+	switch s := v.(type) {
+	case string:
+		*dst = s
+		return true
+	case nil:
+		return true
+	}
+	return false
+}
+
+func plainStrings(v any) ([]string, bool) {
+	if v == nil {
+		return nil, true
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(list))
+	for i, e := range list {
+		if !plainString(e, &out[i]) {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func plainStringMap(v any) (map[string]string, bool) {
+	if v == nil {
+		return nil, true
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	out := make(map[string]string, len(m))
+	for k, e := range m {
+		var s string
+		if !plainString(e, &s) {
+			return nil, false
+		}
+		out[k] = s
+	}
+	return out, true
+}
+
 // attributeParam is a template param that names a contact attribute: "$FirstName".
 var attributeParam = regexp.MustCompile(`^\$([A-Za-z_][A-Za-z0-9_]*)$`)
 
@@ -131,14 +241,18 @@ var attributeParam = regexp.MustCompile(`^\$([A-Za-z_][A-Za-z0-9_]*)$`)
 // under the project's lock, so two sends can't both spend the last one.
 func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
 	var body sendRequest
-	var target any = &body.campaignFields
-	if v2 {
-		target = &body
-	}
-	if err := json.Unmarshal(req.Body, target); err != nil {
-		// The spec has checked every key this route reads, so this is a simulator bug; still a
-		// 400 that names the field rather than Go's wording.
-		return decodeFailure(err)
+	plain := readPlain(req.Decoded, &body)
+	if !plain {
+		body = sendRequest{}
+		var target any = &body.campaignFields
+		if v2 {
+			target = &body
+		}
+		if err := json.Unmarshal(req.Body, target); err != nil {
+			// The spec has checked every key this route reads, so this is a simulator bug; still a
+			// 400 that names the field rather than Go's wording.
+			return decodeFailure(err)
+		}
 	}
 	for _, f := range []struct{ name, value string }{
 		{"apiKey", body.APIKey}, {"campaignName", body.CampaignName}, {"destination", body.Destination}, {"userName", body.UserName},
@@ -148,7 +262,9 @@ func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
 				core.Problem{In: "body", Field: f.name, Rule: "minLength", Reason: "is blank"})
 		}
 	}
-	v.noteIgnoredFields(req, v2)
+	if !plain { // a plain body names only v1 keys: nothing to note
+		v.noteIgnoredFields(req, v2)
+	}
 
 	p, ok := v.state.Load().byKey[strings.TrimSpace(body.APIKey)]
 	if !ok {
@@ -253,7 +369,7 @@ func (v *Vendor) send(req *core.Request, v2 bool) core.Response {
 	for i, raw := range body.TemplateParams {
 		params[i] = resolveParam(req, i, raw, ct, body.ParamsFallbackValue, v2)
 	}
-	text := render(tpl.Body, params)
+	text := render(tpl, params)
 	data := map[string]any{
 		"campaign": c.name, "template": tpl.Name, "language": tpl.Language, "templateParams": params,
 		"waId": strings.TrimPrefix(phone, "+"), "project": p.id,
@@ -516,14 +632,26 @@ func resolveParam(req *core.Request, i int, raw string, ct *contact, fallback ma
 }
 
 // render fills {{n}} with params[n-1]. Load has checked that every n is within params.
-func render(body string, params []string) string {
+func render(tpl template, params []string) string {
 	if len(params) == 0 {
-		return body
+		return tpl.Body
 	}
-	return placeholder.ReplaceAllStringFunc(body, func(m string) string {
-		n, _ := strconv.Atoi(strings.TrimSpace(m[2 : len(m)-2]))
-		return params[n-1]
-	})
+	size := 0
+	for _, p := range tpl.parts {
+		size += len(p.text)
+		if p.param > 0 {
+			size += len(params[p.param-1])
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, p := range tpl.parts {
+		b.WriteString(p.text)
+		if p.param > 0 {
+			b.WriteString(params[p.param-1])
+		}
+	}
+	return b.String()
 }
 
 // maxNamesInNote bounds a note's list: the journal keeps 10,000 entries, and a body can name

@@ -1,4 +1,4 @@
-package flow
+package core
 
 import (
 	"encoding/json"
@@ -8,13 +8,14 @@ import (
 	"unicode/utf8"
 )
 
-// decodeValue reads a JSON document into the values encoding/json's Decoder with UseNumber gives
-// (map[string]any, []any, string, json.Number, bool, nil), which is what kin-openapi validates
-// and what vendors read from core.Request.Decoded. The validate stage has already checked the
-// syntax (jsonError), so this is a straight descent without encoding/json's reflection, scanner
-// and buffering; anything unexpected is an error, and the caller falls back to kin-openapi's
-// own reading, whose words the refusal then uses.
-func decodeValue(data []byte) (any, error) {
+// DecodeJSON reads a JSON document into the values encoding/json's Decoder with UseNumber gives
+// (map[string]any, []any, string, json.Number, bool, nil): what kin-openapi validates, what vendors
+// read from Request.Decoded, and what a stored message's Data is read back as. Its callers hold
+// JSON already checked (the validate stage's jsonError, or the store's own encoding), so this is
+// a straight descent without encoding/json's reflection, scanner and buffering; anything
+// unexpected is an error, and the caller falls back to encoding/json, whose words the refusal
+// then uses.
+func DecodeJSON(data []byte) (any, error) {
 	d := decoder{data: data}
 	v, err := d.value(0)
 	if err != nil {

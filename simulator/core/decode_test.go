@@ -1,4 +1,4 @@
-package flow
+package core
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ func stdDecode(data []byte) (any, error) {
 	return v, err
 }
 
-func TestDecodeValueMatchesEncodingJSON(t *testing.T) {
+func TestDecodeJSONMatchesEncodingJSON(t *testing.T) {
 	for _, in := range []string{
 		`{}`, `[]`, `null`, `true`, `-0.5e+10`, `"x"`,
 		`{"recipients": {"contacts": ["ruth", "0"], "roles": [-3, "-4"]}, "message": "hi", "n": 1e3}`,
@@ -29,25 +29,25 @@ func TestDecodeValueMatchesEncodingJSON(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", in, err)
 		}
-		got, err := decodeValue([]byte(in))
+		got, err := DecodeJSON([]byte(in))
 		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("decodeValue(%s) = %#v, %v; want %#v", in, got, err, want)
+			t.Errorf("DecodeJSON(%s) = %#v, %v; want %#v", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{``, `{`, `{"a" 1}`, `[1,]`, `01`, `1.`, `"\x01"`, `{} {}`, `tru`, `"\u12"`} {
-		if _, err := decodeValue([]byte(bad)); err == nil {
-			t.Errorf("decodeValue(%q) accepted it", bad)
+		if _, err := DecodeJSON([]byte(bad)); err == nil {
+			t.Errorf("DecodeJSON(%q) accepted it", bad)
 		}
 	}
 	deep := strings.Repeat("[", maxDepth+2) + strings.Repeat("]", maxDepth+2)
-	if _, err := decodeValue([]byte(deep)); err == nil {
+	if _, err := DecodeJSON([]byte(deep)); err == nil {
 		t.Error("nesting past encoding/json's limit was accepted")
 	}
 }
 
-// FuzzDecodeValue holds the decoder to encoding/json: on every document json.Valid accepts it
+// FuzzDecodeJSON holds the decoder to encoding/json: on every document json.Valid accepts it
 // gives the same value (or refuses, and the caller falls back to kin-openapi's reading).
-func FuzzDecodeValue(f *testing.F) {
+func FuzzDecodeJSON(f *testing.F) {
 	for _, s := range []string{`{"a":[1,"b",null,true]}`, `"\ud83d\ude00\ud800"`, "\"\xff\"", `-1.5E-7`, `{"k":{"k":{}}}`} {
 		f.Add([]byte(s))
 	}
@@ -59,15 +59,15 @@ func FuzzDecodeValue(f *testing.F) {
 		if err != nil {
 			return
 		}
-		got, err := decodeValue(data)
+		got, err := DecodeJSON(data)
 		if err != nil {
 			if len(data) < 1000 {
-				t.Fatalf("decodeValue(%q) refused valid JSON: %v", data, err)
+				t.Fatalf("DecodeJSON(%q) refused valid JSON: %v", data, err)
 			}
 			return
 		}
 		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("decodeValue(%q) = %#v, want %#v", data, got, want)
+			t.Fatalf("DecodeJSON(%q) = %#v, want %#v", data, got, want)
 		}
 	})
 }
