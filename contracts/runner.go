@@ -28,6 +28,10 @@ type Options struct {
 	// AdminToken is sent as a Bearer token on every /_sim request, for a target started with
 	// --admin-token.
 	AdminToken string
+	// OwnSandboxes lets a scenario that needs a sandbox started with options of its own (an admin
+	// token) run on an in-process one when there is a Target, instead of being skipped: a test
+	// that serves its own target covers every scenario in one run.
+	OwnSandboxes bool
 	// Paths are feature files or folders inside FS (default: all).
 	Paths []string
 	// FS holds the features (default: the embedded features.FS).

@@ -81,13 +81,18 @@ func (s *Simulator) Reset() error {
 	return nil
 }
 
-// LoadFixtures replaces the dataset (YAML or JSON) and resets to it. On error nothing changes.
+// LoadFixtures replaces the dataset (YAML or JSON) and resets to it, as Reset does, fault rules
+// included. On error nothing changes.
 func (s *Simulator) LoadFixtures(data []byte) error {
 	ds, err := fixtures.Parse(data)
 	if err != nil {
 		return err
 	}
-	return s.load(ds, data)
+	if err := s.load(ds, data); err != nil {
+		return err
+	}
+	s.faults.Reset()
+	return nil
 }
 
 // control is the admin API's view of the simulator.
