@@ -36,6 +36,16 @@ type Result struct {
 // Location is file:line, what an editor or a CI log links to.
 func (r Result) Location() string { return fmt.Sprintf("%s:%d", r.File, r.Line) }
 
+// fileOf is the feature file of a scenario's uri: godog adds ":LINE" when a path named the line.
+func fileOf(uri string) string {
+	if i := strings.LastIndexByte(uri, ':'); i > 0 {
+		if _, err := strconv.Atoi(uri[i+1:]); err == nil {
+			return uri[:i]
+		}
+	}
+	return uri
+}
+
 // pickleInfo is what the report knows of a scenario from its feature file.
 type pickleInfo struct {
 	feature   string
@@ -221,14 +231,15 @@ func (r *report) finish(s *scenarioRun, err error) {
 	}
 	s.finished = true
 	p := s.pickle
-	res := Result{File: r.prefix + p.Uri, Name: p.Name, Status: "passed", Duration: time.Since(s.started)}
+	uri := fileOf(p.Uri)
+	res := Result{File: r.prefix + uri, Name: p.Name, Status: "passed", Duration: time.Since(s.started)}
 	key := pickleKey(p.Name, p.Steps)
 	var info pickleInfo
-	if infos := r.infos(p.Uri)[key]; len(infos) > 0 {
+	if infos := r.infos(uri)[key]; len(infos) > 0 {
 		info = infos[0]
 		// Identical outline rows are indistinguishable; hand them out in order.
 		if len(infos) > 1 {
-			r.parsed[p.Uri][key] = infos[1:]
+			r.parsed[uri][key] = infos[1:]
 		}
 	}
 	res.Feature, res.Line = info.feature, info.line
