@@ -458,3 +458,29 @@ func TestOutputPattern(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeNamesGoModsGoVersion: the Go the README asks for is the one go.mod needs, so a
+// newcomer with an older toolchain learns it before a build fails.
+func TestReadmeNamesGoModsGoVersion(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := regexp.MustCompile(`\bGo \(?(1\.\d+(?:\.\d+)?)`).FindAllSubmatch(readme, -1)
+	if len(named) == 0 {
+		t.Fatalf("README.md names no Go version; go.mod needs %s", m[1])
+	}
+	for _, n := range named {
+		if string(n[1]) != string(m[1]) {
+			t.Errorf("README.md asks for Go %s, go.mod needs %s", n[1], m[1])
+		}
+	}
+}
