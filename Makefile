@@ -18,15 +18,16 @@ export GORACE ?= atexit_sleep_ms=0
 # SQLite's compile ahead of them. The rest follow by name.
 SLOW_TESTS := ./simulator/kore/script ./simulator/core ./contracts ./cmd/notifysim ./tui ./simulator
 TESTFLAGS ?= -p 4
-# How make test builds, given as GOFLAGS so that a go command a test runs (the CI example's go
-# test) builds the same way and reuses what is compiled. Besides -race, each to compile or link
-# less than a release build:
+# How make test builds and vets, given as GOFLAGS so that a go command a test runs (the CI
+# example's go test) does the same and reuses what is compiled and vetted. -vet=all is go vet,
+# on the packages the race build compiles anyway: a separate go vet would compile every package
+# a second time without -race. Besides, each to compile or link less than a release build:
 #   -ldflags=-w: no DWARF in the test binaries (a race report still names files and lines);
 #   SQLite's C translated to Go (modernc.org/sqlite/lib) is not race-instrumented: it is the
 #   longest single compile of a cold build, every test binary that stores to a file waits for
 #   it, and the detector would judge third-party C, not this code (its Go wrapper stays checked).
 # (GOFLAGS from the environment or go env -w is kept: the variable set here replaces it.)
-TESTGOFLAGS = $(shell $(GO) env GOFLAGS) -race -ldflags=-w -gcflags=modernc.org/sqlite/lib=-race=false
+TESTGOFLAGS = $(shell $(GO) env GOFLAGS) -race -vet=all -ldflags=-w -gcflags=modernc.org/sqlite/lib=-race=false
 
 .DEFAULT_GOAL := help
 
@@ -48,10 +49,8 @@ test: ## gofmt check, go vet, unit tests with -race, every feature file, the fuz
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	@# Built like the tests, it shares their compiled standard library.
 	@GOFLAGS="$(TESTGOFLAGS)" $(GO) build -o bin/testsummary ./scripts/testsummary
-	@# -vet=all is go vet, on the packages the race build compiles anyway: a separate go vet
-	@# would compile every package a second time without -race.
 	@echo "go test -race -vet=all -count=1 ./... (a line per package as it finishes, a dot per scenario)"
-	@set -o pipefail; GOFLAGS="$(TESTGOFLAGS)" $(GO) test -vet=all -count=1 -timeout 30m -json $(TESTFLAGS) $(SLOW_TESTS) ./... | bin/testsummary
+	@set -o pipefail; GOFLAGS="$(TESTGOFLAGS)" $(GO) test -count=1 -timeout 30m -json $(TESTFLAGS) $(SLOW_TESTS) ./... | bin/testsummary
 
 .PHONY: features
 features: ## only the Gherkin contracts, in-process (TAGS="@luma" to filter, FEATURES=dir for your own); each failure with its file:line
