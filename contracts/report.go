@@ -3,9 +3,11 @@ package contracts
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,7 +26,7 @@ type Result struct {
 	File     string // the feature file, as a user finds it (features/luma/notify.feature)
 	Line     int    // the scenario's line, or the example row's line for an outline row
 	Name     string // the scenario's name; an outline row's adds its example values
-	Status   string // passed, failed or undefined
+	Status   string // passed, failed, undefined, or skipped (a step can't run where the run is: see Message)
 	Step     string // the failed (or undefined) step, keyword and text
 	StepLine int    // that step's line (0: the failure came after the last step)
 	Message  string // why it failed
@@ -33,6 +35,16 @@ type Result struct {
 
 // Location is file:line, what an editor or a CI log links to.
 func (r Result) Location() string { return fmt.Sprintf("%s:%d", r.File, r.Line) }
+
+// fileOf is the feature file of a scenario's uri: godog adds ":LINE" when a path named the line.
+func fileOf(uri string) string {
+	if i := strings.LastIndexByte(uri, ':'); i > 0 {
+		if _, err := strconv.Atoi(uri[i+1:]); err == nil {
+			return uri[:i]
+		}
+	}
+	return uri
+}
 
 // pickleInfo is what the report knows of a scenario from its feature file.
 type pickleInfo struct {
@@ -183,23 +195,29 @@ type scenarioRun struct {
 	failed   int // index of the first step that did not pass, -1 for none
 	status   string
 	stepErr  error
+	skipped  int // index of the step that skipped the scenario (godog.ErrSkip), -1 for none
+	skipErr  error
 	finished bool
 }
 
 func (r *report) start(p *godog.Scenario) *scenarioRun {
-	return &scenarioRun{pickle: p, started: time.Now(), failed: -1}
+	return &scenarioRun{pickle: p, started: time.Now(), failed: -1, skipped: -1}
 }
 
-// step records a step's outcome; the first one that fails or is undefined is the one reported.
+// step records a step's outcome; the first one that fails or is undefined is the one reported,
+// and the one that skips the scenario (the steps after it are skipped too) says why.
 func (s *scenarioRun) step(st *godog.Step, status godog.StepResultStatus, err error) {
-	if s.failed >= 0 || status == godog.StepPassed || status == godog.StepSkipped {
+	if s.failed >= 0 || status == godog.StepPassed {
 		return
 	}
-	for i, ps := range s.pickle.Steps {
-		if ps.Id == st.Id {
-			s.failed = i
+	i := slices.IndexFunc(s.pickle.Steps, func(ps *messages.PickleStep) bool { return ps.Id == st.Id })
+	if status == godog.StepSkipped {
+		if s.skipped < 0 && errors.Is(err, godog.ErrSkip) {
+			s.skipped, s.skipErr = i, err
 		}
+		return
 	}
+	s.failed = i
 	s.status = status.String()
 	s.stepErr = err
 }
@@ -213,21 +231,32 @@ func (r *report) finish(s *scenarioRun, err error) {
 	}
 	s.finished = true
 	p := s.pickle
-	res := Result{File: r.prefix + p.Uri, Name: p.Name, Status: "passed", Duration: time.Since(s.started)}
+	uri := fileOf(p.Uri)
+	res := Result{File: r.prefix + uri, Name: p.Name, Status: "passed", Duration: time.Since(s.started)}
 	key := pickleKey(p.Name, p.Steps)
 	var info pickleInfo
-	if infos := r.infos(p.Uri)[key]; len(infos) > 0 {
+	if infos := r.infos(uri)[key]; len(infos) > 0 {
 		info = infos[0]
 		// Identical outline rows are indistinguishable; hand them out in order.
 		if len(infos) > 1 {
-			r.parsed[p.Uri][key] = infos[1:]
+			r.parsed[uri][key] = infos[1:]
 		}
 	}
 	res.Feature, res.Line = info.feature, info.line
 	if info.example != "" {
 		res.Name += " [" + info.example + "]"
 	}
+	stepText := func(i int) string {
+		text := p.Steps[i].Text
+		if i < len(info.keywords) {
+			text = strings.TrimSpace(info.keywords[i] + " " + text)
+			res.StepLine = info.stepLines[i]
+		}
+		return text
+	}
 	switch {
+	case s.failed < 0 && err == nil && s.skipped >= 0:
+		res.Status, res.Step, res.Message = "skipped", stepText(s.skipped), s.skipErr.Error()
 	case s.failed >= 0:
 		res.Status = s.status
 		if res.Status == "undefined" || res.Status == "pending" || res.Status == "ambiguous" {
@@ -235,12 +264,7 @@ func (r *report) finish(s *scenarioRun, err error) {
 		} else {
 			res.Status = "failed"
 		}
-		text := p.Steps[s.failed].Text
-		if s.failed < len(info.keywords) {
-			text = strings.TrimSpace(info.keywords[s.failed] + " " + text)
-			res.StepLine = info.stepLines[s.failed]
-		}
-		res.Step = text
+		res.Step = stepText(s.failed)
 		switch {
 		case s.stepErr != nil && res.Status == "undefined":
 			res.Message = "no step definition matches this step (see contracts/STEPS.md)"
@@ -262,8 +286,12 @@ func (r *report) progress(res Result) {
 	if r.live == nil {
 		return
 	}
-	if res.Status == "passed" {
-		fmt.Fprint(r.live, ".")
+	if res.Status == "passed" || res.Status == "skipped" {
+		mark := "."
+		if res.Status == "skipped" {
+			mark = "s"
+		}
+		fmt.Fprint(r.live, mark)
 		r.column++
 		if r.column == 70 {
 			fmt.Fprintf(r.live, " %d\n", len(r.results))
@@ -307,13 +335,15 @@ func (r *report) Results() []Result {
 // Summary is the last line of a report: how many scenarios passed and failed, and in how long
 // when took is not 0.
 func Summary(results []Result, took time.Duration) string {
-	var passed, failed, undefined int
+	var passed, failed, undefined, skipped int
 	for _, r := range results {
 		switch r.Status {
 		case "passed":
 			passed++
 		case "undefined":
 			undefined++
+		case "skipped":
+			skipped++
 		default:
 			failed++
 		}
@@ -321,6 +351,9 @@ func Summary(results []Result, took time.Duration) string {
 	s := fmt.Sprintf("%d scenarios: %d passed, %d failed", len(results), passed, failed)
 	if undefined > 0 {
 		s += fmt.Sprintf(", %d undefined", undefined)
+	}
+	if skipped > 0 {
+		s += fmt.Sprintf(", %d skipped", skipped)
 	}
 	if took > 0 {
 		s += fmt.Sprintf(" (%s)", took.Round(time.Millisecond))
@@ -334,10 +367,20 @@ func (r *report) writeConcise(w io.Writer) {
 	if r.column > 0 {
 		fmt.Fprintln(w)
 	}
-	var failures []Result
+	var failures, skipped []Result
 	for _, res := range results {
-		if res.Status != "passed" {
+		switch res.Status {
+		case "passed":
+		case "skipped":
+			skipped = append(skipped, res)
+		default:
 			failures = append(failures, res)
+		}
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(w, "\n%d skipped:\n", len(skipped))
+		for _, f := range skipped {
+			fmt.Fprintf(w, "  %s  %s\n      %s\n", f.Location(), f.Name, f.Message)
 		}
 	}
 	if len(failures) > 0 {
@@ -355,6 +398,7 @@ type junitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -365,6 +409,7 @@ type junitSuite struct {
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
 	Time     string      `xml:"time,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
@@ -377,6 +422,11 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitProblem struct {
@@ -402,6 +452,10 @@ func (r *report) writeJUnit(w io.Writer) error {
 			Text: fmt.Sprintf("%s\nstep %s:%d  %s\n%s\n", res.Location(), res.File, res.StepLine, res.Step, res.Message)}
 		switch res.Status {
 		case "passed":
+		case "skipped":
+			c.Skipped = &junitSkipped{Message: res.Step + ": " + res.Message}
+			s.Skipped++
+			all.Skipped++
 		case "undefined":
 			c.Error = problem
 			s.Errors++

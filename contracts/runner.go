@@ -28,6 +28,10 @@ type Options struct {
 	// AdminToken is sent as a Bearer token on every /_sim request, for a target started with
 	// --admin-token.
 	AdminToken string
+	// OwnSandboxes lets a scenario that needs a sandbox started with options of its own (an admin
+	// token) run on an in-process one when there is a Target, instead of being skipped: a test
+	// that serves its own target covers every scenario in one run.
+	OwnSandboxes bool
 	// Paths are feature files or folders inside FS (default: all).
 	Paths []string
 	// FS holds the features (default: the embedded features.FS).
@@ -52,6 +56,11 @@ type Options struct {
 	TestingT *testing.T
 
 	target targetInfo
+	// sandboxes, when set, are several notifysim targets (Target is the first): the scenarios
+	// run one per sandbox at a time, each taking the next free one, like a --target run split
+	// over them.
+	sandboxes []string
+	pool      chan string
 }
 
 // Exit statuses of Run.
@@ -105,21 +114,36 @@ func RunResults(opts Options) (int, []Result) {
 	if opts.Format == "junit" || opts.Format == "cucumber" {
 		header = opts.Log
 	}
-	if opts.Target != "" {
-		opts.Concurrency = 1
-		info, err := probeTarget(opts.Target, opts.Reset, opts.AdminToken)
-		if err != nil {
-			fmt.Fprintln(opts.Log, err)
-			return BadOptions, nil
+	if len(opts.sandboxes) > 0 {
+		opts.Target = opts.sandboxes[0]
+		opts.pool = make(chan string, len(opts.sandboxes))
+		for _, s := range opts.sandboxes {
+			opts.pool <- s
 		}
-		opts.target = info
-		fmt.Fprint(header, info.describe(opts.Target))
-		if info.reset {
-			defer func() {
-				if err := putFixtures(opts.Target, opts.AdminToken, "application/json", info.original); err != nil {
-					fmt.Fprintf(opts.Log, "putting the target's own dataset back: %v\n", err)
-				}
-			}()
+	}
+	if opts.Target != "" {
+		opts.Concurrency = max(len(opts.sandboxes), 1)
+		targets := opts.sandboxes
+		if len(targets) == 0 {
+			targets = []string{opts.Target}
+		}
+		for i, target := range targets {
+			info, err := probeTarget(target, opts.Reset, opts.AdminToken)
+			if err != nil {
+				fmt.Fprintln(opts.Log, err)
+				return BadOptions, nil
+			}
+			if i == 0 {
+				opts.target = info
+				fmt.Fprint(header, info.describe(target))
+			}
+			if info.reset {
+				defer func() {
+					if err := putFixtures(target, opts.AdminToken, "application/json", info.original); err != nil {
+						fmt.Fprintf(opts.Log, "putting the target's own dataset back: %v\n", err)
+					}
+				}()
+			}
 		}
 	}
 	var live io.Writer

@@ -188,3 +188,51 @@ func TestOutlineRowsWithValuesOnlyInDocStringsAreToldApart(t *testing.T) {
 		t.Errorf("the passing row is reported as %+v", r)
 	}
 }
+
+// TestScenariosATargetCannotRunAreSkippedSayingWhy: against a target, a scenario that needs a
+// sandbox of its own is reported as skipped with the reason, not counted as passed; with
+// OwnSandboxes it runs on an in-process sandbox instead.
+func TestScenariosATargetCannotRunAreSkippedSayingWhy(t *testing.T) {
+	target := simulator.RunT(t).URL()
+	fs := fstest.MapFS{"x/token.feature": {Data: []byte(`Feature: admin token
+  Scenario: the token is needed
+    Given the sandbox requires the admin token "s3cret"
+    When I send a GET request to "/_sim/messages"
+    Then the response status is 401
+
+  Scenario: health answers
+    When I send a GET request to "/_sim/health"
+    Then the response status is 200
+`)}}
+	tests := []struct {
+		name   string
+		own    bool
+		format string
+		want   []string
+	}{
+		{name: "concise", format: "concise", want: []string{"s.", "1 skipped:", "x/token.feature:2  the token is needed", "run without --target", "2 scenarios: 1 passed, 0 failed, 1 skipped"}},
+		{name: "junit", format: "junit", want: []string{`skipped="1"`, `<skipped message="Given the sandbox requires the admin token &#34;s3cret&#34;: skipped: a target&#39;s admin token`}},
+		{name: "own sandboxes", own: true, format: "concise", want: []string{"2 scenarios: 2 passed, 0 failed ("}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, log bytes.Buffer
+			status, results := RunResults(Options{FS: fs, Target: target, Reset: true, OwnSandboxes: tc.own, Format: tc.format, Output: &out, Log: &log})
+			if status != Passed || len(results) != 2 {
+				t.Fatalf("status %d, %d results; out %s log %s", status, len(results), out.String(), log.String())
+			}
+			wantStatus := "skipped"
+			if tc.own {
+				wantStatus = "passed"
+			}
+			if results[0].Status != wantStatus {
+				t.Errorf("the scenario needing a token is %q, want %q: %+v", results[0].Status, wantStatus, results[0])
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("report lacks %q:\n%s", w, out.String())
+				}
+			}
+		})
+	}
+}

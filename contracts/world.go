@@ -30,6 +30,8 @@ type world struct {
 	report *report
 	run    *scenarioRun
 	base   string
+	// pooled is the sandbox taken from Options.pool for this scenario, given back after it.
+	pooled string
 	sim    *simulator.Simulator
 	srv    *httptest.Server
 	client *http.Client
@@ -116,11 +118,19 @@ func (w *world) before(ctx context.Context, sc *godog.Scenario) (context.Context
 	}
 	if w.opts.Target != "" {
 		w.base = strings.TrimRight(w.opts.Target, "/")
+		if w.opts.pool != nil {
+			w.pooled = <-w.opts.pool
+			w.base = strings.TrimRight(w.pooled, "/")
+		}
 		// With --reset, a notifysim target starts every scenario from the contracts' own dataset
 		// (a scenario may replace it); a target that is not a notifysim (no /_sim) is tested as it
 		// is.
 		if w.opts.target.reset {
 			if err := w.sendAdmin(http.MethodPut, "/_sim/fixtures", "application/yaml", fixtures.DemoYAML()); err != nil {
+				if w.pooled != "" {
+					w.opts.pool <- w.pooled
+					w.pooled = ""
+				}
 				return ctx, fmt.Errorf("loading the demo dataset into the target: %w", err)
 			}
 		}
@@ -158,6 +168,9 @@ func (w *world) startSim(opts simulator.Options) error {
 func (w *world) after(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
 	for _, c := range w.cleanups {
 		c()
+	}
+	if w.pooled != "" {
+		defer func() { w.opts.pool <- w.pooled; w.pooled = "" }()
 	}
 	for _, l := range w.listeners {
 		// A slow listener may still be answering the simulator: drop its connections so Close

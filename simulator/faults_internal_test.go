@@ -148,3 +148,9 @@ func TestCloseEndsAHungRequest(t *testing.T) {
 		t.Errorf("client got %v: want the connection closed when the simulator closes", err)
 	}
 }
+
+func TestNewRefusesABlankAdminToken(t *testing.T) {
+	if _, err := New(Options{AdminToken: "  "}); err == nil || !strings.Contains(err.Error(), "AdminToken is blank") {
+		t.Errorf("New with a blank AdminToken: %v", err)
+	}
+}

@@ -106,6 +106,9 @@ func build(opts Options, vendors func(*core.Env) []core.Vendor, spec func(name s
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if err := guard.CheckToken(opts.AdminToken); err != nil {
+		return nil, fmt.Errorf("Options.AdminToken %v", err)
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}

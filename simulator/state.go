@@ -63,7 +63,9 @@ func (s *Simulator) load(ds fixtures.Dataset, source []byte) error {
 	s.journal.Reset()
 	s.env.Troubleshoot.Reset()
 	s.env.Callbacks.Reset()
-	s.env.Bus.Publish(core.Event{Type: core.EventStateReset, Time: s.env.Clock.Now()})
+	// A new stream epoch: a client resuming from before it gets this event, not the events of
+	// what was just forgotten.
+	s.env.Bus.Reset(core.Event{Type: core.EventStateReset, Time: s.env.Clock.Now()})
 	return nil
 }
 
@@ -81,13 +83,18 @@ func (s *Simulator) Reset() error {
 	return nil
 }
 
-// LoadFixtures replaces the dataset (YAML or JSON) and resets to it. On error nothing changes.
+// LoadFixtures replaces the dataset (YAML or JSON) and resets to it, as Reset does, fault rules
+// included. On error nothing changes.
 func (s *Simulator) LoadFixtures(data []byte) error {
 	ds, err := fixtures.Parse(data)
 	if err != nil {
 		return err
 	}
-	return s.load(ds, data)
+	if err := s.load(ds, data); err != nil {
+		return err
+	}
+	s.faults.Reset()
+	return nil
 }
 
 // control is the admin API's view of the simulator.

@@ -17,16 +17,20 @@ import (
 	"time"
 )
 
-// buildBinary compiles notifysim once for tests that need a real process.
-func buildBinary(t *testing.T) string {
+// cliBinary is the notifysim a test runs as a real process: this test binary, which acts as the
+// CLI (asCLI), so the code under test is the one built for the run (with -race under make test)
+// and nothing is compiled again.
+func cliBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "notifysim")
-	if out, err := execGoBuild(bin); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return bin
+	return exe
 }
 
+// execGoBuild compiles the notifysim command without the race detector, for the benchmarks,
+// whose figures are those of the binary users run.
 func execGoBuild(bin string) ([]byte, error) {
 	return exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 }
@@ -35,7 +39,7 @@ func execGoBuild(bin string) ([]byte, error) {
 func startProcess(t testing.TB, bin string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "warn"}, args...)...)
-	cmd.Env = append(os.Environ(), "NOTIFYSIM_DATA=", "NOTIFYSIM_FIXTURES=")
+	cmd.Env = append(os.Environ(), "NOTIFYSIM_DATA=", "NOTIFYSIM_FIXTURES=", asCLI+"=1")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +80,7 @@ func startProcess(t testing.TB, bin string, args ...string) (*exec.Cmd, string) 
 // none of a request answered otherwise. Requests cut off by the kill got no answer; their
 // messages may or may not be there.
 func TestCrashLosesNoAcknowledgedRequest(t *testing.T) {
-	bin := buildBinary(t)
+	bin := cliBinary(t)
 	data := filepath.Join(t.TempDir(), "sandbox.db")
 	proc, url := startProcess(t, bin, "--data", data)
 

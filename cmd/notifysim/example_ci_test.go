@@ -39,6 +39,10 @@ func TestExampleCI(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "report.xml")
 	cmd := exec.Command("bash", "../../contracts/examples/ci.sh")
 	cmd.Env = append(os.Environ(), asCLI+"=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "ADDR="+addr, "REPORT="+report)
+	if raceEnabled {
+		// The job's go test then reuses the packages make test compiled with -race.
+		cmd.Env = append(cmd.Env, "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -race"))
+	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("ci.sh failed: %v\n%s", err, out)

@@ -36,6 +36,12 @@ func TestMakeTargetsFailWithTheScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The targets run this test binary as notifysim instead of `go run`, which would compile
+	// the command again (without -race, so every package) in the middle of make test.
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -49,7 +55,8 @@ func TestMakeTargetsFailWithTheScenario(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			cmd := exec.Command("make", append([]string{"--no-print-directory", "-C", root}, tc.args...)...)
+			cmd := exec.Command("make", append([]string{"--no-print-directory", "-C", root, "NOTIFYSIM=" + exe}, tc.args...)...)
+			cmd.Env = append(os.Environ(), asCLI+"=1")
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
 			if err == nil {

@@ -35,6 +35,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv("NOTIFYSIM_TEST_RUN_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
+	if _, set := os.LookupEnv("GORACE"); !set {
+		// The CLI processes the tests start (this binary, with -race under make test) would
+		// each pause a second at exit for goroutines still running to report a race.
+		os.Setenv("GORACE", "atexit_sleep_ms=0")
+	}
 	os.Exit(m.Run())
 }
 
@@ -450,6 +455,32 @@ func TestOutputPattern(t *testing.T) {
 	for _, tc := range tests {
 		if got := outputPattern(tc.shown).MatchString(mask(tc.real)); got != tc.match {
 			t.Errorf("%s\n  against %s: match %v, want %v", tc.shown, tc.real, got, tc.match)
+		}
+	}
+}
+
+// TestReadmeNamesGoModsGoVersion: the Go the README asks for is the one go.mod needs, so a
+// newcomer with an older toolchain learns it before a build fails.
+func TestReadmeNamesGoModsGoVersion(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := regexp.MustCompile(`\bGo \(?(1\.\d+(?:\.\d+)?)`).FindAllSubmatch(readme, -1)
+	if len(named) == 0 {
+		t.Fatalf("README.md names no Go version; go.mod needs %s", m[1])
+	}
+	for _, n := range named {
+		if string(n[1]) != string(m[1]) {
+			t.Errorf("README.md asks for Go %s, go.mod needs %s", n[1], m[1])
 		}
 	}
 }

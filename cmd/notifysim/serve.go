@@ -65,6 +65,10 @@ func serveContext(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		fmt.Fprintf(stderr, "notifysim serve: --max-messages must be at least 1, not %d\n", *maxMessages)
 		return 2
 	}
+	if err := guard.CheckToken(*adminToken); err != nil {
+		fmt.Fprintf(stderr, "notifysim serve: --admin-token (or NOTIFYSIM_ADMIN_TOKEN) %v; give it a secret such as the output of `openssl rand -hex 16`, or leave it out to keep /_sim to this machine\n", err)
+		return 2
+	}
 	if *adminToken == "" && !guard.LoopbackAddr(*addr) {
 		fmt.Fprintf(stderr, "notifysim serve: --addr %s can be reached from other machines, and /_sim would give them every token and secret of the dataset and let them reset it; set --admin-token (or NOTIFYSIM_ADMIN_TOKEN) to a secret to require it as a Bearer token, or listen on 127.0.0.1\n", *addr)
 		return 2

@@ -30,7 +30,7 @@ dataset into it before each scenario and puts its own dataset back at the end.`,
 	format := fs.String("format", "concise", "report format: concise (a dot per scenario, failures in full), pretty, progress, junit or cucumber (JSON)")
 	output := fs.String("output", "", "write the report to this file instead of stdout")
 	dir := fs.String("features", "", "run the .feature files under this folder instead of the embedded contracts (your own scenarios, with the same steps)")
-	apis := fs.String("apis", "", "comma-separated feature folders to run: luma, luminous, mykaarma, kore, admin, faults (default all)")
+	apis := fs.String("apis", "", "comma-separated feature folders to run: "+strings.Join(featureFolders(features.FS), ", ")+" (default all)")
 	concurrency := fs.Int("concurrency", 4, "scenarios run at once (in-process only)")
 	adminToken := fs.String("admin-token", "", "Bearer token for the target's /_sim API, when it was started with --admin-token")
 	if err := parse(fs, args); err != nil {
@@ -98,7 +98,7 @@ func checkVerifyOptions(featureFS iofs.FS, format, apis, target string) error {
 			if featureFS != features.FS {
 				return fmt.Errorf("--apis: no folder %q under --features", a)
 			}
-			return fmt.Errorf("--apis: no contracts for %q; there are luma, luminous, mykaarma, kore, admin and faults", a)
+			return fmt.Errorf("--apis: no contracts for %q; there are %s", a, strings.Join(featureFolders(features.FS), ", "))
 		}
 	}
 	if target == "" {
@@ -115,6 +115,19 @@ func checkVerifyOptions(featureFS iofs.FS, format, apis, target string) error {
 	}
 	resp.Body.Close()
 	return nil
+}
+
+// featureFolders are the folders of .feature files at the top of fsys: the values --apis takes,
+// read from the contracts themselves so that a new folder (compat) is never left out.
+func featureFolders(fsys iofs.FS) []string {
+	entries, _ := iofs.ReadDir(fsys, ".")
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }
 
 // filePrefix makes report paths name the files as the user wrote them: --features ./acceptance

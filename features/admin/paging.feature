@@ -91,6 +91,27 @@ Feature: Paging through messages and the journal, and per-group counts
     When I send a GET request to "/_sim/groups?vendor=luma"
     Then the JSON at "groups.0.tenantName" does not exist
 
+  Scenario Outline: total counts every entry that matches the filter, whatever the page and limit
+    Given I set header "Authorization" to "Bearer wrong-token"
+    And I send a POST request to "/vsa/public/notifylumauser/message" with body:
+      """
+      {"recipients": {"contacts": "ruth"}, "message": "refused"}
+      """
+    And I set header "Authorization" to "Bearer luma-demo-token"
+    When I send a GET request to "<path>"
+    Then the JSON at "total" is <total>
+    And the JSON at "<list>" has <items> items
+
+    Examples:
+      | path                                       | list     | total | items |
+      | /_sim/requests                             | requests | 3     | 3     |
+      | /_sim/requests?limit=1                     | requests | 3     | 1     |
+      | /_sim/requests?vendor=luma&status=200      | requests | 2     | 2     |
+      | /_sim/requests?failed=true&limit=1         | requests | 1     | 1     |
+      | /_sim/requests?vendor=mykaarma             | requests | 0     | 0     |
+      | /_sim/messages?recipient=sam.phyll&limit=1 | messages | 1     | 1     |
+      | /_sim/messages?role=-4&limit=1             | messages | 3     | 1     |
+
   Scenario: Several recipients select a merged inbox
     When I send a GET request to "/_sim/messages?recipient=ruth,sam.phyll"
     Then the JSON at "total" is 2

@@ -1,8 +1,9 @@
 @faults @admin
 Feature: /_sim/faults lists, adds and removes fault rules
   Each rule shows how often it matched and fired. A faulted request is marked in the journal with
-  the rule's id and published on the event stream as fault.applied. A reset clears the rules
-  added through the API (rules from serve --faults stay).
+  the rule's id and published on the event stream as fault.applied. A reset (POST /_sim/reset or
+  PUT /_sim/fixtures) clears the rules added through the API (rules from serve --faults stay) and
+  starts the ids over.
 
   Scenario: A rule is added, listed with its counters, and removed
     When I send a POST request to "/_sim/faults" with body:
@@ -34,6 +35,27 @@ Feature: /_sim/faults lists, adds and removes fault rules
     When I send a POST request to "/_sim/reset"
     And I send a GET request to "/_sim/faults"
     Then the JSON at "faults" has 0 items
+
+  Scenario: A reset and a new dataset start the rules over, ids included
+    Given luma answers 503 to every request
+    And kore answers 500 to every request
+    When I send a POST request to "/_sim/reset"
+    And I send a POST request to "/_sim/faults" with body:
+      """
+      {"vendor": "luma", "action": "drop"}
+      """
+    Then the JSON at "id" is "f-1"
+    When I send a PUT request to "/_sim/fixtures" with body:
+      """
+      {"luma": {"tenants": [{"id": "initech", "token": "initech-token", "users": [{"login": "peter", "role": -3}]}]}}
+      """
+    And I send a GET request to "/_sim/faults"
+    Then the JSON at "faults" has 0 items
+    When I send a POST request to "/_sim/faults" with body:
+      """
+      {"vendor": "luma", "action": "drop"}
+      """
+    Then the JSON at "id" is "f-1"
 
   Scenario Outline: A wrong rule is refused, naming the field
     When I send a POST request to "/_sim/faults" with body:

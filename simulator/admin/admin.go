@@ -320,7 +320,9 @@ func (a *API) listRequests(req *core.Request) core.Response {
 	}
 	f.Limit, f.Before = limit+1, before
 	entries := a.c.Journal.List(f)
-	out := map[string]any{"total": a.c.Journal.Total()}
+	// total counts the entries kept that match, as /_sim/messages does: what paging through
+	// this filter would reach.
+	out := map[string]any{"total": a.c.Journal.Count(f)}
 	if len(entries) > limit {
 		entries = entries[:limit]
 		out["nextCursor"] = encodeCursor(entries[limit-1].Seq)

@@ -133,7 +133,7 @@ type JournalEntry struct {
 
 // RequestList is one page of the journal, newest first.
 type RequestList struct {
-	// Total is how many requests the simulator has seen since the last reset.
+	// Total is how many journal entries match the filter, whatever the page and limit.
 	Total    int64          `json:"total"`
 	Requests []JournalEntry `json:"requests"`
 	// NextCursor, when not empty, fetches the next (older) page: pass it as RequestFilter.Cursor.

@@ -33,8 +33,9 @@ type Event struct {
 }
 
 // Gap names the events a subscriber missed: every event with an id from First to Last that its
-// filter would have let through. Missed counts them when the bus knows (a subscriber that fell
-// behind); 0 when they had already left the history before a resume asked for them.
+// filter would have let through. Missed counts them: exactly for a subscriber that fell behind;
+// for a resume that asked for events the history no longer holds, it counts every id from First
+// to Last, since the bus no longer knows which of them the filter would have let through.
 type Gap struct {
 	First  int64 `json:"first"`
 	Last   int64 `json:"last"`
@@ -45,14 +46,22 @@ type Gap struct {
 const DefaultHistory = 4096
 
 // Bus fans events out to subscribers in id order. Publishing never blocks: a subscriber whose
-// buffer is full misses events, and then receives one gap event naming them before anything
-// newer, so a slow client learns what it lost instead of losing it silently.
+// buffer is full misses its oldest undelivered events, which one gap event takes the place of,
+// so a slow client learns what it lost instead of losing it silently, and still gets the newest
+// events once it reads again.
 type Bus struct {
 	mu      sync.Mutex
 	subs    map[*Subscription]struct{}
 	seq     int64
 	history []Event // ring of the last cap(history) events; start is the oldest
 	start   int
+	// epoch is the id of the event Reset published (0 before the first): the events before it
+	// describe state a reset forgot, and no resume replays them or reports them as missed.
+	epoch int64
+	// lostAt is the time of the newest event of this epoch the history no longer holds (lostID):
+	// the time of a resume's gap, as a live gap has the time of the last event it names.
+	lostAt  time.Time
+	lostID  int64
 	closed  bool
 	dropped atomic.Int64 // events subscribers missed (each told by a gap), closed ones included
 }
@@ -69,11 +78,13 @@ type Subscription struct {
 	done    chan struct{}
 	wake    chan struct{}
 
-	mu  sync.Mutex
-	q   []Event // events not yet taken from C; q[0] may be the one being handed over
-	max int
-	gap *Gap
-	at  time.Time // time of the last missed event
+	mu sync.Mutex
+	// q holds what is not yet taken from C, in order: bus events and the gap events that stand
+	// for those dropped. q[0] is being handed over while inHand.
+	q       []Event
+	inHand  bool
+	waiting int // bus events in q, not counting one being handed over; at most max
+	max     int
 }
 
 // Dropped is the number of events this subscriber missed because it was too slow.
@@ -108,22 +119,24 @@ func (b *Bus) Subscribe(buf int, filter func(Event) bool) *Subscription {
 // SubscribeAfter is Subscribe for a client that already saw every event up to id after (its
 // Last-Event-ID): the kept events newer than that come first, preceded by a gap event when some
 // of them are no longer kept. An id the bus never issued (a client of an earlier run) replays the
-// whole history.
+// whole history. An id from before the last Reset resumes at the event Reset published: what
+// came before it belongs to state the reset forgot, so it is neither replayed nor missed.
 func (b *Bus) SubscribeAfter(after int64, buf int, filter func(Event) bool) *Subscription {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if after > b.seq || after < 0 {
 		after = 0
 	}
+	after = max(after, b.epoch-1)
 	var replay []Event
 	var lost *Gap
 	n := len(b.history)
 	if n > 0 {
 		if oldest := b.history[b.start].ID; oldest > after+1 {
-			lost = &Gap{First: after + 1, Last: oldest - 1}
+			lost = &Gap{First: after + 1, Last: oldest - 1, Missed: oldest - 1 - after}
 		}
 	} else if b.seq > after {
-		lost = &Gap{First: after + 1, Last: b.seq}
+		lost = &Gap{First: after + 1, Last: b.seq, Missed: b.seq - after}
 	}
 	for i := range n {
 		e := b.history[(b.start+i)%n]
@@ -139,10 +152,11 @@ func (b *Bus) subscribeLocked(buf int, filter func(Event) bool, lost *Gap, repla
 	c := make(chan Event)
 	s := &Subscription{C: c, c: c, bus: b, filter: filter, done: make(chan struct{}), wake: make(chan struct{}, 1)}
 	if lost != nil {
-		s.q = append(s.q, gapEvent(*lost, time.Time{}))
+		s.q = append(s.q, gapEvent(*lost, b.lostAt))
 	}
 	s.q = append(s.q, replay...)
-	s.max = len(s.q) + buf
+	s.waiting = len(replay)
+	s.max = len(replay) + buf
 	if b.closed {
 		close(s.done)
 	} else {
@@ -174,12 +188,26 @@ func (b *Bus) Publish(e Event) Event {
 	return b.publishLocked(e)
 }
 
+// Reset begins a new epoch with e (state.reset): the history forgets every event before it,
+// which described state the reset forgot, and e is published as the first event of the epoch.
+// Ids go on counting, so they never repeat and a client tells the epochs apart by them.
+func (b *Bus) Reset(e Event) Event {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	clear(b.history)
+	b.history, b.start, b.lostAt, b.lostID = b.history[:0], 0, time.Time{}, 0
+	e = b.publishLocked(e)
+	b.epoch = e.ID
+	return e
+}
+
 func (b *Bus) publishLocked(e Event) Event {
 	b.seq++
 	e.ID = b.seq
 	if len(b.history) < cap(b.history) {
 		b.history = append(b.history, e)
 	} else {
+		b.lose(b.history[b.start].ID, b.history[b.start].Time)
 		b.history[b.start] = e
 		b.start = (b.start + 1) % len(b.history)
 	}
@@ -203,10 +231,22 @@ func (b *Bus) PublishBatch(n int, event func(i int) Event) int64 {
 		first = n - cap(b.history)
 		b.seq += int64(first)
 	}
+	skipped := b.seq
 	for i := first; i < n; i++ {
-		b.publishLocked(event(i))
+		e := b.publishLocked(event(i))
+		if i == first && first > 0 {
+			// The events never built were of the same batch, published at its time.
+			b.lose(skipped, e.Time)
+		}
 	}
 	return b.seq
+}
+
+// lose records that the event id, published at, is no longer kept; the caller holds b.mu.
+func (b *Bus) lose(id int64, at time.Time) {
+	if id > b.lostID {
+		b.lostID, b.lostAt = id, at
+	}
 }
 
 // Dropped is how many events subscribers have missed in all (each announced to its subscriber by
@@ -227,30 +267,17 @@ func (b *Bus) Subscribers() int {
 	return len(b.subs)
 }
 
-// offer queues e, or records it as missed. Once something is missed, newer events wait until
-// there is room for the gap event and them both, so the gap always comes before them.
+// offer queues e. A full buffer drops its oldest event not being handed over, and a gap event
+// takes its place (or, right behind one, grows to name it too): the reader, stalled for a while
+// in a socket buffer, then gets the gap as soon as it takes the event it holds, and after it the
+// newest events, instead of a backlog from before its pause and a gap for what matters now.
 func (s *Subscription) offer(e Event) {
 	s.mu.Lock()
-	need := 1
-	if s.gap != nil {
-		need = 2
-	}
-	if len(s.q)+need > s.max {
-		if s.gap == nil {
-			s.gap = &Gap{First: e.ID}
-		}
-		s.gap.Last, s.at = e.ID, e.Time
-		s.gap.Missed++
-		s.dropped.Add(1)
-		s.bus.dropped.Add(1)
-		s.mu.Unlock()
-		return
-	}
-	if s.gap != nil {
-		s.q = append(s.q, gapEvent(*s.gap, s.at))
-		s.gap = nil
+	if s.waiting >= s.max {
+		s.dropOldest()
 	}
 	s.q = append(s.q, e)
+	s.waiting++
 	s.mu.Unlock()
 	select {
 	case s.wake <- struct{}{}:
@@ -258,21 +285,50 @@ func (s *Subscription) offer(e Event) {
 	}
 }
 
+// dropOldest drops the oldest bus event the reader has not been handed (there is one: waiting
+// is at least max, at least 1). The caller holds s.mu.
+func (s *Subscription) dropOldest() {
+	first := 0
+	if s.inHand {
+		first = 1
+	}
+	i := first
+	for isGap(s.q[i]) {
+		i++
+	}
+	victim := s.q[i]
+	s.waiting--
+	s.dropped.Add(1)
+	s.bus.dropped.Add(1)
+	if i > first && isGap(s.q[i-1]) {
+		s.q[i-1] = widen(s.q[i-1], victim)
+		s.q = append(s.q[:i], s.q[i+1:]...)
+		return
+	}
+	s.q[i] = gapEvent(Gap{First: victim.ID, Last: victim.ID, Missed: 1}, victim.Time)
+}
+
+// isGap reports whether a queued event is a gap standing for dropped ones.
+func isGap(e Event) bool { return e.ID == 0 && e.Type == EventGap }
+
+// widen adds the dropped event e, the next one after the gap g names, to g.
+func widen(g, e Event) Event {
+	gap := g.Data.(Gap)
+	gap.Last = e.ID
+	gap.Missed++
+	return gapEvent(gap, e.Time)
+}
+
 func gapEvent(g Gap, at time.Time) Event {
 	return Event{Type: EventGap, Time: at, Data: g}
 }
 
 // pump hands queued events to C one at a time. An event stays in the queue (and counts against
-// the buffer) until the reader takes it, and a pending gap is handed over as soon as the reader
-// has taken everything before it, without waiting for a newer event.
+// the buffer) until the reader takes it.
 func (s *Subscription) pump() {
 	defer close(s.c)
 	for {
 		s.mu.Lock()
-		if len(s.q) == 0 && s.gap != nil {
-			s.q = append(s.q, gapEvent(*s.gap, s.at))
-			s.gap = nil
-		}
 		if len(s.q) == 0 {
 			s.mu.Unlock()
 			select {
@@ -283,6 +339,10 @@ func (s *Subscription) pump() {
 			}
 		}
 		e := s.q[0]
+		s.inHand = true
+		if !isGap(e) {
+			s.waiting--
+		}
 		s.mu.Unlock()
 		select {
 		case s.c <- e:
@@ -292,6 +352,7 @@ func (s *Subscription) pump() {
 		s.mu.Lock()
 		s.q[0] = Event{}
 		s.q = s.q[1:]
+		s.inHand = false
 		s.mu.Unlock()
 	}
 }

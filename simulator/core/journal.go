@@ -101,6 +101,13 @@ type JournalFilter struct {
 	Limit  int
 }
 
+// matches reports whether e passes f's filters (not its page: Before and Limit).
+func (f *JournalFilter) matches(e *JournalEntry) bool {
+	return (f.Vendor == "" || strings.EqualFold(f.Vendor, e.Vendor)) &&
+		(f.Status == 0 || e.Status == f.Status) &&
+		(!f.Failed || e.Status >= 400)
+}
+
 // List returns matching entries, newest first.
 func (j *Journal) List(f JournalFilter) []JournalEntry {
 	j.mu.RLock()
@@ -108,16 +115,7 @@ func (j *Journal) List(f JournalFilter) []JournalEntry {
 	out := []JournalEntry{}
 	for i := j.log.len() - 1; i >= 0; i-- {
 		e := j.log.at(i)
-		if f.Before != 0 && e.Seq >= f.Before {
-			continue
-		}
-		if f.Vendor != "" && !strings.EqualFold(f.Vendor, e.Vendor) {
-			continue
-		}
-		if f.Status != 0 && e.Status != f.Status {
-			continue
-		}
-		if f.Failed && e.Status < 400 {
+		if f.Before != 0 && e.Seq >= f.Before || !f.matches(e) {
 			continue
 		}
 		out = append(out, *e)
@@ -126,6 +124,23 @@ func (j *Journal) List(f JournalFilter) []JournalEntry {
 		}
 	}
 	return out
+}
+
+// Count is how many kept entries pass f's filters, whatever its Before and Limit: the total a
+// page of the journal is part of.
+func (j *Journal) Count(f JournalFilter) int {
+	j.mu.RLock()
+	defer j.mu.RUnlock()
+	if f.Vendor == "" && f.Status == 0 && !f.Failed {
+		return j.log.len()
+	}
+	n := 0
+	for i := range j.log.len() {
+		if f.matches(j.log.at(i)) {
+			n++
+		}
+	}
+	return n
 }
 
 // Total is the number of entries ever added, including evicted ones.

@@ -54,6 +54,14 @@ func TestJournalRingAndFilters(t *testing.T) {
 			if !reflect.DeepEqual(journalIDs(got), tc.want) {
 				t.Errorf("List(%+v) = %v, want %v", tc.f, journalIDs(got), tc.want)
 			}
+			// Count is the total of the filter: every kept match, whatever the page and limit.
+			all := tc.f
+			all.Limit = 0
+			paged := all
+			paged.Before = 6
+			if n, want := j.Count(paged), len(j.List(all)); n != want {
+				t.Errorf("Count(%+v) = %d, want %d", paged, n, want)
+			}
 		})
 	}
 

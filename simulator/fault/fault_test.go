@@ -254,6 +254,48 @@ func TestResetKeepsFileRulesStartedOver(t *testing.T) {
 	}
 }
 
+// TestResetStartsIdsAndSeedsOver: after a reset the rules added through the API get the ids and
+// seeds they get on a fresh set holding the same file, so a contract that expects f-1 passes on a
+// long-lived sandbox that is reset before each scenario.
+func TestResetStartsIdsAndSeedsOver(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		want string // the id of the first rule added after a reset
+	}{
+		{"no file", "", "f-1"},
+		{"a file rule without an id", "- {vendor: luma, action: drop}\n", "f-2"},
+		{"a file rule named f-1", "- {id: f-1, vendor: luma, action: drop, seed: 9}\n", "f-2"},
+		{"a file rule named f-2", "- {id: f-2, vendor: luma, action: drop}\n", "f-1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			load := func() *Set {
+				s, _ := newSet(t, 11)
+				if tc.file != "" {
+					if err := s.Load([]byte(tc.file)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return s
+			}
+			fresh := mustAdd(t, load(), Rule{Vendor: "kore", Action: Hang})
+			s := load()
+			for range 9 {
+				mustAdd(t, s, Rule{Vendor: "kore", Action: Hang})
+			}
+			s.Reset()
+			got := mustAdd(t, s, Rule{Vendor: "kore", Action: Hang})
+			if got.ID != tc.want || fresh.ID != tc.want {
+				t.Errorf("first id after a reset %s, on a fresh set %s; want %s", got.ID, fresh.ID, tc.want)
+			}
+			if got.Seed != fresh.Seed {
+				t.Errorf("first seed after a reset %d, on a fresh set %d", got.Seed, fresh.Seed)
+			}
+		})
+	}
+}
+
 func TestLoad(t *testing.T) {
 	tests := []struct {
 		name, file, want string

@@ -152,14 +152,22 @@ func (s *Set) Clear() {
 
 // Reset keeps the rules loaded from the file, forgets the others, and starts the kept ones over:
 // counters at zero and their draws from the beginning, so a reset run replays the same faults.
+// Ids and seeds start over too, as right after the file was loaded: the first rule added after a
+// reset is f-1 again (or the first id no file rule holds) and gets the seed the first one added
+// after start-up got, so a run against a reset sandbox sees what it sees on a fresh one.
 func (s *Set) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	kept := s.rules[:0]
+	s.next = 0
+	s.seeds = seedSource(s.base)
 	for _, e := range s.rules {
 		if e.file {
 			e.matched, e.fired = 0, 0
 			e.rng = core.NewIDs(e.seed)
+			if e.rule.Seed == 0 {
+				s.seeds.Bytes(8) // the draw Add made for it
+			}
 			kept = append(kept, e)
 		}
 	}

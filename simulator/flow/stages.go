@@ -133,15 +133,16 @@ func (p *Pipeline) wait(x *exchange, d time.Duration) bool {
 }
 
 // abort closes the client's connection without a response: taken over from net/http when it
-// allows, otherwise by the panic net/http treats as "abort this response".
+// allows, otherwise by the panic net/http treats as "abort this response". The request is
+// journaled first, so a client that saw the connection close finds it in /_sim/requests.
 func (p *Pipeline) abort(x *exchange) {
+	p.journal(x)
+	x.journaled = true
 	conn, _, err := http.NewResponseController(x.w).Hijack()
 	if err == nil {
 		_ = conn.Close()
 		return
 	}
-	p.journal(x)
-	x.journaled = true
 	panic(http.ErrAbortHandler)
 }
 

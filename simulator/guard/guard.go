@@ -31,6 +31,22 @@ type Guard struct {
 // New returns a guard; an empty token means loopback-only protection.
 func New(token string) *Guard { return &Guard{token: token} }
 
+// CheckToken says what is wrong with an admin token, or nil when it can protect /_sim: it may be
+// empty (no token), but not blank, nor start or end with a space, since a client's token is read
+// without them and could then never match (a blank one would lock /_sim while looking like a
+// secret that allows a non-loopback --addr).
+func CheckToken(token string) error {
+	switch {
+	case token == "":
+		return nil
+	case strings.TrimSpace(token) == "":
+		return fmt.Errorf("is blank (%q)", token)
+	case strings.TrimSpace(token) != token:
+		return fmt.Errorf("%q starts or ends with white space, which a client's Bearer token can't carry", token)
+	}
+	return nil
+}
+
 // Refusal is why a request may not reach /_sim: the status to answer and a sentence that says
 // what to do about it.
 type Refusal struct {

@@ -150,3 +150,24 @@ func ExampleGuard_Check() {
 	// 401 Bearer realm="notifysim /_sim"
 	// allowed
 }
+
+func TestCheckToken(t *testing.T) {
+	tests := []struct {
+		token string
+		want  string // in the error; "" for none
+	}{
+		{"", ""},
+		{"s3cret", ""},
+		{"two words", ""},
+		{" ", "is blank"},
+		{"\t\n", "is blank"},
+		{" s3cret", "starts or ends with white space"},
+		{"s3cret\n", "starts or ends with white space"},
+	}
+	for _, tc := range tests {
+		err := CheckToken(tc.token)
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("CheckToken(%q) = %v, want %q", tc.token, err, tc.want)
+		}
+	}
+}

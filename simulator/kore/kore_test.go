@@ -91,6 +91,27 @@ func TestLimiter(t *testing.T) {
 	}
 }
 
+// TestDefaultHourIs18000Calls: a bot whose fixture sets only perMinute gets the documented
+// 18,000 calls per rolling hour, counted through the limiter its fixture builds, and the next
+// call waits until the first one leaves the hour. (features/kore/ratelimit_default.feature
+// checks the default through /_sim/state; sending 18,000 requests there took most of a minute.)
+func TestDefaultHourIs18000Calls(t *testing.T) {
+	v := loaded(t, newEnv(t), `kore: { bots: [ { id: b, rateLimit: { perMinute: 20000 } } ] }`)
+	l := v.state.Load().bots["b"].limiter
+	for i := range DefaultPerHour {
+		// Spread over 50 minutes: no minute comes near 20,000.
+		if ok, retry := l.allow(t0.Add(time.Duration(i) * 50 * time.Minute / DefaultPerHour)); !ok {
+			t.Fatalf("call %d refused (retry %s)", i+1, retry)
+		}
+	}
+	if ok, retry := l.allow(t0.Add(50 * time.Minute)); ok || retry != 10*time.Minute {
+		t.Fatalf("call 18,001 at +50m: ok=%v retry=%s, want refused for 10m", ok, retry)
+	}
+	if ok, _ := l.allow(t0.Add(time.Hour)); !ok {
+		t.Fatal("the first call left the hour, yet the next is refused")
+	}
+}
+
 func TestLimiterClockSetBack(t *testing.T) {
 	l := newLimiter(10, 10)
 	l.allow(t0)
