@@ -13,7 +13,7 @@ import (
 // while packages are initialised), and the PATH the process sees afterwards is the one it was
 // given. A fake go first on the PATH records any run.
 func TestStartRunsNoGoCommand(t *testing.T) {
-	bin := buildBinary(t)
+	bin := cliBinary(t)
 	fake := t.TempDir()
 	marker := filepath.Join(t.TempDir(), "go-ran")
 	script := "#!/bin/sh\necho \"$@\" >> " + marker + "\n"
@@ -22,7 +22,7 @@ func TestStartRunsNoGoCommand(t *testing.T) {
 	}
 	path := fake + string(os.PathListSeparator) + os.Getenv("PATH")
 	cmd := exec.Command(bin, "version")
-	cmd.Env = append(os.Environ(), "PATH="+path)
+	cmd.Env = append(os.Environ(), "PATH="+path, asCLI+"=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("notifysim version: %v\n%s", err, out)
 	}
