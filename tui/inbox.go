@@ -48,15 +48,20 @@ func (in *inbox) following() bool { return in.cursor == 0 && !in.stale }
 
 // load replaces the window with a first page. Rows that arrived live meanwhile, are newer than
 // the page and match the query the page answers stay on top, so a reload racing the event
-// stream loses nothing (and a new search keeps none of the rows it excludes).
+// stream loses nothing (and a new search keeps none of the rows it excludes). An empty page is
+// older than every row that arrived live; the rows an earlier page brought are gone from the
+// server.
 func (in *inbox) load(p client.MessageList) {
 	var keep []row
 	if f, ok := in.filter(); ok {
-		if top := pageTop(p.Messages); top > 0 {
-			for i := 0; i < in.win.len() && in.win.at(i).msg.Seq > top; i++ {
-				if r := in.win.at(i); matches(f, r.msg) {
-					keep = append(keep, *r)
-				}
+		top := pageTop(p.Messages)
+		for i := 0; i < in.win.len(); i++ {
+			r := in.win.at(i)
+			if top > 0 && r.msg.Seq <= top {
+				break
+			}
+			if (top > 0 || r.fresh) && matches(f, r.msg) {
+				keep = append(keep, *r)
 			}
 		}
 	}

@@ -701,3 +701,22 @@ func TestSearchAfterLiveMessagesShowsOnlyMatches(t *testing.T) {
 		t.Errorf("the search shows %s %q", r.Recipient.ID, r.Body)
 	}
 }
+
+// A first page answered empty after a message already arrived live (the page was read before
+// the send, the event came first) keeps that message: the page is older than it.
+func TestAnEmptyPageKeepsWhatArrivedLive(t *testing.T) {
+	sim, c := sandbox(t)
+	m := newTestModel(t, c, 120, 40)
+	cmd := m.reloadInbox() // read now, while the sandbox holds nothing
+	empty := cmd()
+	lumaSend(t, sim, "sam.phyll", "arrived first")
+	page, err := c.Messages(context.Background(), client.MessageFilter{Limit: 1})
+	if err != nil || len(page.Messages) != 1 {
+		t.Fatalf("the sandbox lists %d messages (%v)", len(page.Messages), err)
+	}
+	m.applyEvents([]client.Event{messageEvent(t, page.Messages[0])})
+	m.Update(empty)
+	if m.inbox.win.len() != 1 || m.inbox.win.at(0).msg.Body != "arrived first" {
+		t.Fatalf("after the empty page the window holds %d rows, want the live one", m.inbox.win.len())
+	}
+}
