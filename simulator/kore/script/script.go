@@ -71,9 +71,11 @@ type Limits struct {
 	// quarter is spent), and a native operation under way finishes before the interrupt lands
 	// (one concatenation can double a string), so a run can allocate up to about twice Memory.
 	Memory uint64
-	// StringLength caps what one native call may build or walk, which an interrupt can't stop
-	// half-way: the string of repeat, padStart, padEnd or join, and the length of an array-like
-	// handed to an Array method, apply, Reflect, Array.from or JSON.stringify.
+	// StringLength caps what one step of the engine may build or walk, which an interrupt can't
+	// stop half-way (see guardsSrc): the chars of a string a builder makes or a walker takes,
+	// and the elements of an array-like handed to an Array method, apply, Reflect, Array.from
+	// or JSON.stringify. A sixteenth of it caps a string turned into a value per char and the
+	// parts of a split; a 128th, the matches of a global regular expression in a long string.
 	StringLength int
 }
 
