@@ -272,9 +272,9 @@ func TestRunawayAllocationIsBoundedAndReleased(t *testing.T) {
 	}
 }
 
-// A Runner stopped for memory holds its worker until the run's time limit is up, like a run
-// stopped by the time limit, and hands the memory back to the system once, after a burst of
-// heavy runs, not after each of them nor after light ones.
+// A Runner stopped for memory holds its worker for memoryHold times the run's time limit, and
+// hands the memory back to the system once, after a burst of heavy runs, not after each of them
+// nor after light ones.
 func TestRunnerPacesAndReleasesHeavyRuns(t *testing.T) {
 	hostile, err := Compile(`var s="x"; while(true){ s = s + s; }`)
 	if err != nil {
@@ -288,13 +288,13 @@ func TestRunnerPacesAndReleasesHeavyRuns(t *testing.T) {
 	released := make(chan struct{}, 10)
 	r.releaser.release = func() { released <- struct{}{} }
 	r.releaser.delay = 20 * time.Millisecond
-	lim := Limits{Time: 300 * time.Millisecond, Memory: 8 << 20}
+	lim := Limits{Time: 100 * time.Millisecond, Memory: 8 << 20}
 	for range 3 {
 		began := time.Now()
 		_, err := r.Run(hostile, demoEnv(), lim)
 		checkError(t, "runner", err, KindMemory, "more than 8 MiB")
-		if took := time.Since(began); took < lim.Time {
-			t.Errorf("a run stopped for memory returned after %s, before its time limit %s", took, lim.Time)
+		if took := time.Since(began); took < memoryHold*lim.Time {
+			t.Errorf("a run stopped for memory returned after %s, before %d times its time limit %s", took, memoryHold, lim.Time)
 		}
 	}
 	select {
@@ -307,7 +307,7 @@ func TestRunnerPacesAndReleasesHeavyRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(4 * lim.Time)
+	time.Sleep(2 * (memoryHold + 1) * lim.Time)
 	if n := len(released); n != 0 {
 		t.Errorf("%d more releases after the burst", n)
 	}
