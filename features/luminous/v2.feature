@@ -181,7 +181,7 @@ Feature: Luminous reads buttons and a location on both routes, carousel cards on
       """
     Then the response status is 400
     And the JSON at "message" contains "location"
-    And the JSON at "message" contains "an object {latitude, longitude, name, address}, or a string holding one as JSON"
+    And the JSON at "message" contains "an object {latitude, longitude, name, address}, or a string holding that object as JSON"
 
   Scenario: Carousel cards are kept with the message
     When I send a POST request to "/campaign/t1/api/v2" with body:
