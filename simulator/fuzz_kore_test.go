@@ -42,6 +42,7 @@ func FuzzKoreNotify(f *testing.F) {
 		{valid, 0, "", "application/json", false},
 		{`{"channel": "slack", "userIdentityType": "resolve", "message": {"type": "script", "val": "print(JSON.stringify({text: 'Hi ' + context.session.BotUserSession.lastMessage.channel}))"}, "identities": ["alice@example.com"]}`, 0, "", "application/json", false},
 		{`{"channel": "slack", "userIdentityType": "resolve", "message": {"type": "script", "val": "while(true){}"}, "identities": ["alice@example.com"]}`, 0, "", "application/json", false},
+		{`{"channel": "slack", "userIdentityType": "resolve", "message": {"type": "script", "val": "var s=\"x\"; while(true){ s = s + s; }"}, "identities": ["alice@example.com"]}`, 0, "", "application/json", false},
 		{`{"channel": "fax", "userIdentityType": "x", "message": {"type": "html", "val": ""}, "identities": []}`, 0, "", "application/json", false},
 		{`{"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "x"}, "identities": ["", " ", 4, null]}`, 0, "", "application/json", false},
 		{`{"channel": "msteams", "userIdentityType": "resolve", "message": null, "identities": "a"}`, 0, "", "application/json", false},

@@ -105,7 +105,7 @@ func TestCrashLosesNoAcknowledgedRequest(t *testing.T) {
 				text := fmt.Sprintf("crash-%02d-%04d", c, i)
 				body := fmt.Sprintf(`{"recipients": {"contacts": ["ruth"]}, "message": %q}`, text)
 				if i%5 == 4 {
-					body = fmt.Sprintf(`{"recipients": {"contacts": ["ruth"]}, "template_id": 1001, "responseType": "NOPE", "message": %q}`, text)
+					body = fmt.Sprintf(`{"recipients": {"contacts": ["ruth", "nobody.here"]}, "template_id": 1001, "message": %q}`, text)
 				}
 				req, _ := http.NewRequest("POST", url+"/vsa/public/notifylumauser/message", strings.NewReader(body))
 				req.Header.Set("Authorization", "Bearer luma-demo-token")

@@ -1,7 +1,8 @@
 @kore
 Feature: Kore.ai authenticates with a JWT in the auth header
-  The token must be HS256, carry appId = the client id of a JWT app (or, without appId, iss = the
-  client id, as the platform's token service writes it), be signed with that app's client secret,
+  The token must be HS256, carry appId = the client id of a JWT app (spelled exactly so: the docs
+  say the platform validates the token "only when it is entered exactly as appId"; iss, where the
+  Web SDK's token services name the app, does not stand in for it), be signed with that app's client secret,
   and the app must be linked to the bot in the path. exp and nbf are honoured on the simulator
   clock when present, in seconds or in milliseconds; jti is required when the app enforces it. Every failure is
   401 {"errors":[{"msg":"Invalid SDK credentials","code":4002}]}, no job is created, and the
@@ -40,12 +41,11 @@ Feature: Kore.ai authenticates with a JWT in the auth header
       | an expired token              | HS256 | demo-app-secret | {"appId": "cs-demo-app", "exp": 946684800}        | st-demo-bot  | expired                |
       | a token not valid yet         | HS256 | demo-app-secret | {"appId": "cs-demo-app", "nbf": 4102444800}       | st-demo-bot  | not valid yet          |
       | an exp that is not a number   | HS256 | demo-app-secret | {"appId": "cs-demo-app", "exp": "tomorrow"}       | st-demo-bot  | exp claim must be a number |
-      | an expired token in ms        | HS256 | demo-app-secret | {"iss": "cs-demo-app", "exp": 946684800000}       | st-demo-bot  | expired                |
-      | an nbf in ms not reached yet  | HS256 | demo-app-secret | {"iss": "cs-demo-app", "nbf": 4102444800000}      | st-demo-bot  | not valid yet          |
-      | an unknown iss, no appId      | HS256 | demo-app-secret | {"iss": "cs-nobody", "sub": "u-1"}                | st-demo-bot  | (the token has no appId) is not |
-      | a numeric iss, no appId       | HS256 | demo-app-secret | {"iss": 42}                                       | st-demo-bot  | iss claim is not a string |
+      | an expired token in ms        | HS256 | demo-app-secret | {"appId": "cs-demo-app", "exp": 946684800000}     | st-demo-bot  | expired                |
+      | an nbf in ms not reached yet  | HS256 | demo-app-secret | {"appId": "cs-demo-app", "nbf": 4102444800000}    | st-demo-bot  | not valid yet          |
+      | the app in iss only (Web SDK) | HS256 | demo-app-secret | {"iss": "cs-demo-app", "sub": "u-1", "aud": "https://idproxy.kore.com/authorize"} | st-demo-bot | appId only, spelled exactly so |
       | appId wins over iss           | HS256 | demo-app-secret | {"appId": "cs-nobody", "iss": "cs-demo-app"}      | st-demo-bot  | cs-nobody              |
-      | neither appId nor iss         | HS256 | demo-app-secret | {"sub": "u-1", "isAnonymous": false}              | st-demo-bot  | nor an iss claim       |
+      | neither appId nor iss         | HS256 | demo-app-secret | {"sub": "u-1", "isAnonymous": false}              | st-demo-bot  | no appId claim         |
 
   Scenario Outline: An auth header that is <case> is refused with 401 4002
     Given I set header "auth" to "<header>"
@@ -154,11 +154,29 @@ Feature: Kore.ai authenticates with a JWT in the auth header
     When I send a GET request to "/api/public/bot/st-demo-bot/notify/status/ds-none"
     Then the response status is 400
 
-  Scenario Outline: A token-service token (iss, sub, aud, isAnonymous, <when>) is accepted (#10)
+  Scenario: The status route reads the app from appId only, as notify does
+    Given I use the demo Kore token
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "msteams", "userIdentityType": "resolve", "message": {"type": "text", "val": "hi"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 200
+    And I remember the JSON at "_id" as "job"
+    Given I use a Kore token signed HS256 with "demo-app-secret" and claims:
+      """
+      {"iss": "cs-demo-app", "sub": "qa.user@example.com", "aud": "https://idproxy.kore.com/authorize", "isAnonymous": true}
+      """
+    When I send a GET request to "/api/public/bot/st-demo-bot/notify/status/${job}"
+    Then the response status is 401
+    And the JSON at "errors.0.code" is 4002
+    When I send a GET request to "/_sim/requests?vendor=kore&limit=1"
+    Then the JSON at "requests.0.problems.0.reason" contains "appId only, spelled exactly so"
+
+  Scenario Outline: A token-service token (appId and iss, sub, aud, isAnonymous, <when>) is accepted (#10)
     Given the clock is frozen at "2030-01-01T00:00:00Z"
     And I use a Kore token signed HS256 with "demo-app-secret" and claims:
       """
-      {"iss": "cs-demo-app", "sub": "qa.user@example.com", "aud": "https://idproxy.kore.com/authorize",
+      {"appId": "cs-demo-app", "iss": "cs-demo-app", "sub": "qa.user@example.com", "aud": "https://idproxy.kore.com/authorize",
        "isAnonymous": true, "iat": <iat>, "exp": <exp>}
       """
     When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:

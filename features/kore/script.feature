@@ -108,6 +108,11 @@ Feature: Kore.ai script messages run as JavaScript in a sandbox
       | builds a huge string          | print('x'.repeat(1e12))                        | Invalid string length                           |
       | sorts a huge array-like       | Array.prototype.sort.call({length: 4e9})       | Invalid array length                            |
       | makes a huge binary buffer    | new ArrayBuffer(1e10)                          | ArrayBuffer is not defined                      |
+      | doubles a string without end  | var s = 'x'; while (true) { s = s + s; }        | Script used more than 32 MiB of memory          |
+      | joins a long string 300 times | print(Array(300).fill('x'.repeat(1e6)).join('')) | Invalid string length                         |
+      | spreads a long string         | var s = 'x'.repeat(1e6); var o = {...s};        | Invalid string length                           |
+      | uses BigInt                   | print(1n << 40n)                               | BigInt is not supported in the sandbox          |
+      | takes object rest in a parameter | function f({...r}) { return r } print(f({})) | object rest (...) is supported in the sandbox only |
 
   Scenario: A printed JSON object without text is delivered as the JSON
     When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:

@@ -2,8 +2,9 @@
 Feature: Kore.ai token service: POST /api/users/sts mints tokens the public APIs accept
   The platform's token service (what Kore's own QA suites call before /notify) takes a JWT app's
   clientId and clientSecret and a user identity, and answers {"jwt": "…"}: HS256, the client id
-  in iss (there is no appId claim), sub = the identity, aud, isAnonymous, iat and exp. /notify and
-  the status route accept it, since without appId the client id is read from iss.
+  in iss (as the Web SDK's token services write it) and in appId (what the public routes read:
+  they take the app from appId only), sub = the identity, aud, isAnonymous, iat and exp. /notify
+  and the status route accept it.
 
   Scenario: A token from the token service sends a notification and reads its status
     When I send a POST request to "/api/users/sts" with body:

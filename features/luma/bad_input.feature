@@ -73,8 +73,6 @@ Feature: Luma refuses bad requests with its own envelope and logs them for troub
       | an unknown role          | {"recipients": {"contacts": "0", "roles": "-9"}, "message": "hi"}               | recipients.roles    | -9              |
       | a role name that is none | {"recipients": {"contacts": "0", "roles": ["Manager"]}, "message": "hi"}        | recipients.roles    | -3 Analyst      |
       | roles as an object       | {"recipients": {"contacts": "0", "roles": {"a": 1}}, "message": "hi"}           | recipients.roles    | role codes or names |
-      | an unknown responseType  | {"recipients": {"contacts": "ruth"}, "responseType": "VIDEO", "message": "hi"}  | responseType        | TEXT, IMAGE, CARD or application/json |
-      | IMAGE without a URL      | {"recipients": {"contacts": "ruth"}, "responseType": "IMAGE", "message": "hi"}  | message             | URL             |
       | template_id as an object | {"recipients": {"contacts": "ruth"}, "template_id": {}, "message": "hi"}        | template_id         | template id     |
       | a JSON array body        | [{"recipients": {"contacts": "ruth"}, "message": "hi"}]                         | body                | array           |
       | a JSON string body       | "hello"                                                                         | body                | string          |
@@ -104,7 +102,7 @@ Feature: Luma refuses bad requests with its own envelope and logs them for troub
     And the JSON at "errors" has at least 3 items
     And the JSON at "errors" contains "ghost"
     And the JSON at "errors" contains "-8"
-    And the JSON at "errors" contains "VIDEO"
+    And the JSON at "errors" contains "message"
 
   Scenario: A body that is not JSON by its content type is refused with 415
     When I send a POST request to "/vsa/public/notifylumauser/message" with content type "text/plain" and body:

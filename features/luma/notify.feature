@@ -171,6 +171,9 @@ Feature: Luma notifies chat users by login id and role
       | ["Self-service"]                 | ["ruth", "sam@gmail.com", "judy@gmail.com"]     |
       | "guest user, ADMINISTRATOR"      | ["admin.user", "guest.user"]                    |
       | ["Developer", "-3"]              | ["dev.user", "sam.phyll"]                       |
+      | "Analysts"                       | ["sam.phyll"]                                   |
+      | ["Self-service users"]           | ["ruth", "sam@gmail.com", "judy@gmail.com"]     |
+      | "Administrators, guests"         | ["admin.user", "guest.user"]                    |
 
   Scenario: responseType application/json is accepted and the message is kept as JSON
     When I send a POST request to "/vsa/public/notifylumauser/message" with body:
@@ -187,14 +190,29 @@ Feature: Luma notifies chat users by login id and role
       """
     And the JSON at "data.responseType" is "APPLICATION/JSON"
 
-  Scenario: responseType application/json with a message that is not JSON says so
+  Scenario Outline: A message the responseType does not fit (<case>) is delivered, with a note in the journal
+    The pages name "text, image, application/json and more" and say nothing of what each demands of
+    the message, so nothing here is refused: what notifysim can't render as asked goes as text.
     When I send a POST request to "/vsa/public/notifylumauser/message" with body:
       """
-      {"recipients": {"contacts": "ruth"}, "responseType": "application/json", "message": "ticket INC-42 resolved"}
+      {"recipients": {"contacts": "ruth"}, "responseType": "<type>", "message": "<message>"}
       """
-    Then the response status is 400
-    And the JSON at "errors.0" contains "with responseType application/json the message must be a JSON document"
-    And no message was delivered
+    Then the response status is 200
+    And the JSON at "data.0.loginId" is "ruth"
+    When I send a GET request to "/_sim/messages/latest?vendor=luma"
+    Then the JSON at "kind" is "<kind>"
+    And the JSON at "body" is "<message>"
+    And the JSON at "data.responseType" is "<stored>"
+    When I send a GET request to "/_sim/requests?vendor=luma&limit=1"
+    Then the JSON at "requests.0.status" is 200
+    And the JSON at "requests.0.notes" contains "<note>"
+    And the Luma troubleshoot log of tenant "acme" has 0 entries
+
+    Examples:
+      | case                 | type             | message                 | kind  | stored           | note                                            |
+      | text as JSON         | application/json | ticket INC-42 resolved  | text  | APPLICATION/JSON | not a JSON document: delivered as text          |
+      | an image by name     | IMAGE            | outage.png              | image | IMAGE            | not an absolute http(s) URL                     |
+      | a type of its own    | video            | Watch the town hall     | text  | VIDEO            | none notifysim renders                          |
 
   Scenario: The same user named twice is notified once
     When I send a POST request to "/vsa/public/notifylumauser/message" with body:

@@ -95,7 +95,7 @@ Feature: Luminous reads buttons and a location on both routes, carousel cards on
       | 0     |
       | "0"   |
 
-  Scenario Outline: v1 reads the location, as an object or as a string holding one (#11)
+  Scenario Outline: v1 reads the location, as the page's string, an object or a string holding one (#11)
     When I send a POST request to "/campaign/t1/api" with body:
       """
       {"apiKey": "shop-key", "campaignName": "store_visit", "destination": "+919876543210", "userName": "Asha",
@@ -112,8 +112,22 @@ Feature: Luminous reads buttons and a location on both routes, carousel cards on
       | location                                                                                               |
       | {"latitude": "28.6139", "longitude": "77.2090", "name": "Shop", "address": "1 Janpath, New Delhi"}       |
       | "{\"latitude\": \"28.6139\", \"longitude\": 77.209, \"name\": \"Shop\", \"address\": \"1 Janpath, New Delhi\"}" |
+      | "28.6139, 77.2090, Shop, 1 Janpath, New Delhi"                                                           |
 
-  Scenario Outline: A location string that holds no location object is refused (<case>)
+  Scenario: The page's own location string, "latitude, longitude, name & address", is read into its parts
+    When I send a POST request to "/campaign/t1/api/v2" with body:
+      """
+      {"apiKey": "shop-key", "campaignName": "store_visit", "destination": "+256751351363", "userName": "Test User",
+       "templateParams": ["Test User"], "location": "0.3476, 32.5825, Store, Kampala Rd"}
+      """
+    Then the response status is 200
+    When I send a GET request to "/_sim/messages/latest?vendor=luminous"
+    Then the JSON at "data.header" equals the JSON:
+      """
+      {"type": "location", "latitude": "0.3476", "longitude": "32.5825", "name": "Store", "address": "Kampala Rd"}
+      """
+
+  Scenario Outline: A location string that is no location is refused (<case>)
     When I send a POST request to "/campaign/t1/api" with body:
       """
       {"apiKey": "shop-key", "campaignName": "store_visit", "destination": "+919876543210", "userName": "Asha",
@@ -125,8 +139,10 @@ Feature: Luminous reads buttons and a location on both routes, carousel cards on
 
     Examples:
       | case            | location                                  | message                                                                   |
-      | plain text      | "Janpath, New Delhi"                      | must be an object {latitude, longitude, name, address} or a string holding one as JSON |
-      | a JSON array    | "[28.6, 77.2]"                            | must be an object {latitude, longitude, name, address} or a string holding one as JSON |
+      | plain text      | "Janpath, New Delhi"                      | Janpath                                                                   |
+      | a JSON array    | "[28.6, 77.2]"                            | is not a number                                                           |
+      | one number      | "28.6"                                    | latitude, longitude, name, address                                        |
+      | past the pole   | "91.5, 77.2, Shop, Road"                  | latitude 91.5 is out of range                                             |
       | a bad latitude  | "{\"latitude\": true, \"longitude\": 1}" | location.latitude                                                         |
       | a blank string  | ""                                        | location with latitude and longitude is required                          |
 
@@ -165,7 +181,7 @@ Feature: Luminous reads buttons and a location on both routes, carousel cards on
       """
     Then the response status is 400
     And the JSON at "message" contains "location"
-    And the JSON at "message" contains "an object {latitude, longitude, name, address}, or a string holding one as JSON"
+    And the JSON at "message" contains "an object {latitude, longitude, name, address}, or a string holding that object as JSON"
 
   Scenario: Carousel cards are kept with the message
     When I send a POST request to "/campaign/t1/api/v2" with body:

@@ -53,7 +53,7 @@ func (v *Vendor) Authenticate(op string, req *core.Request) *core.Response {
 	return nil
 }
 
-// verify checks the token: HS256 only, an appId claim (or, without one, iss) naming a JWT app,
+// verify checks the token: HS256 only, an appId claim naming a JWT app,
 // signed with that app's secret, not expired (exp and nbf are honoured when present, on the
 // simulator clock, in seconds or milliseconds), and a jti when the app enforces one.
 func (v *Vendor) verify(st *state, token string) (*app, string) {
@@ -84,9 +84,6 @@ func (v *Vendor) verify(st *state, token string) (*app, string) {
 			a = st.apps[id]
 			if a == nil {
 				keyErr = fmt.Sprintf("appId %q is not the client id of any JWT app", id)
-				if _, hasAppID := claims["appId"]; !hasAppID {
-					keyErr = fmt.Sprintf("iss %q (the token has no appId) is not the client id of any JWT app", id)
-				}
 			}
 		}
 		if keyErr != "" {

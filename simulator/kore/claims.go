@@ -9,25 +9,24 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// clientID picks the claim that names the JWT app. The docs want appId; tokens from the
-// platform's token service (users/sts) carry the client id in iss instead. appId wins when both
-// are there, so a token that names two apps is read the documented way.
+// clientID reads the claim that names the JWT app on the public routes (notify and its status):
+// appId, spelled exactly so, as the docs say the platform validates it ("only when it is entered
+// exactly as appId"). iss is not read: the Web SDK's token services name the app there, for the
+// SDK's own grant, and a token meant for it is not a public-API token. The token service here
+// writes both (see sts).
 func clientID(claims jwt.MapClaims) (id, problem string) {
-	if raw, ok := claims["appId"]; ok {
-		s, isString := raw.(string)
-		if !isString {
-			return "", "the appId claim must be a string"
+	raw, ok := claims["appId"]
+	if !ok {
+		if _, hasIss := claims["iss"]; hasIss {
+			return "", "the token has no appId claim: the public API reads the JWT app's client id from appId only, spelled exactly so (iss names the app for the Web SDK's grant, not for the public API)"
 		}
-		return s, ""
+		return "", "the token has no appId claim (it must be spelled exactly appId)"
 	}
-	if raw, ok := claims["iss"]; ok {
-		s, isString := raw.(string)
-		if !isString {
-			return "", "the token has no appId claim and its iss claim is not a string"
-		}
-		return s, ""
+	s, isString := raw.(string)
+	if !isString {
+		return "", "the appId claim must be a string"
 	}
-	return "", "the token has no appId claim (it must be spelled exactly appId), nor an iss claim naming the client id"
+	return s, ""
 }
 
 // msThreshold separates seconds from milliseconds in a NumericDate: 1e11 seconds is the year

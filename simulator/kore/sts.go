@@ -28,9 +28,11 @@ type stsRequest struct {
 // DefaultSTSAudience is the aud a token gets when the request leaves it blank.
 const DefaultSTSAudience = "https://idproxy.kore.com/authorize"
 
-// sts mints a token as the platform's token service does: HS256, the client id in iss (not
-// appId), sub = the identity, aud, isAnonymous, and iat/exp. Public APIs accept it because iss
-// names the app when appId is absent. Wrong credentials are the same 401 4002 as everywhere.
+// sts mints a token as the platform's token service does: HS256, the client id in iss, sub = the
+// identity, aud, isAnonymous, and iat/exp, as the Web SDK's token services write them, and the
+// client id in appId too: the public routes read appId only (see clientID), and the platform's QA
+// suites send the service's token to /notify. Wrong credentials are the same 401 4002 as
+// everywhere.
 func (v *Vendor) sts(req *core.Request) core.Response {
 	var body stsRequest
 	if err := json.Unmarshal(req.Body, &body); err != nil {
@@ -50,7 +52,7 @@ func (v *Vendor) sts(req *core.Request) core.Response {
 	anonymous := body.IsAnonymous != nil && *body.IsAnonymous
 	now := v.env.Clock.Now()
 	claims := jwt.MapClaims{
-		"iss": a.clientID, "sub": body.Identity, "aud": aud, "isAnonymous": anonymous,
+		"appId": a.clientID, "iss": a.clientID, "sub": body.Identity, "aud": aud, "isAnonymous": anonymous,
 		"iat": now.Unix(), "exp": now.Add(STSTokenTTL).Unix(),
 	}
 	if a.enforceJTI {

@@ -87,6 +87,8 @@ func TestParseRoles(t *testing.T) {
 		{"names in any case, comma-separated", `"self-service user, GUEST"`, []int{-4, -5}, ""},
 		{"name with its user suffix", `["Guest user", "Self-service"]`, []int{-5, -4}, ""},
 		{"names beside codes", `["Administrator", -2]`, []int{-1, -2}, ""},
+		{"plurals, as the vendor's page writes them", `["Analysts", "Self-service users"]`, []int{-3, -4}, ""},
+		{"more plurals", `"administrators, Developers, guest users, Guests"`, []int{-1, -2, -5}, ""},
 		{"unknown name lists codes and names", `["Manager"]`, nil, "-4 Self-service (or Self-service user)"},
 		{"fraction", `[-1.5]`, nil, `"-1.5"`},
 		{"object", `{"a": 1}`, nil, "role codes or names"},
@@ -138,24 +140,28 @@ func TestParseTemplateID(t *testing.T) {
 
 func TestRender(t *testing.T) {
 	card := TemplateFixture{ID: "1002", Type: "card", Title: "Outage: @request.message", Body: "@request.message"}
-	kind, title, text, data := render(card, "TEXT", "Exchange down", "bot-1", nil, nil)
+	kind, title, text, data := render(card, "TEXT", false, "Exchange down", "bot-1", nil, nil)
 	if kind != "card" || title != "Outage: Exchange down" || text != "Exchange down" || data["botExternalID"] != "bot-1" {
 		t.Errorf("card rendered as %q %q %q %v", kind, title, text, data)
 	}
 	def := TemplateFixture{ID: DefaultTemplateID, Type: "text", Body: MessageVariable}
-	kind, _, text, data = render(def, "IMAGE", "https://x/y.png", "", nil, nil)
+	kind, _, text, data = render(def, "IMAGE", false, "https://x/y.png", "", nil, nil)
 	if kind != "image" || text != "https://x/y.png" || data["imageUrl"] != "https://x/y.png" {
 		t.Errorf("default template with IMAGE rendered as %q %q %v", kind, text, data)
 	}
 	if _, ok := data["botExternalID"]; ok {
 		t.Error("an empty botExternalID was kept")
 	}
-	kind, _, text, _ = render(TemplateFixture{ID: "7", Type: "text", Body: "A @request.message and @request.message"}, "CARD", "b", "", nil, nil)
+	kind, _, text, _ = render(TemplateFixture{ID: "7", Type: "text", Body: "A @request.message and @request.message"}, "CARD", false, "b", "", nil, nil)
 	if kind != "text" || text != "A b and b" {
 		t.Errorf("every occurrence must be replaced and the template type must win: %q %q", kind, text)
 	}
+	kind, _, text, data = render(def, ResponseJSON, true, "not JSON", "", nil, nil)
+	if kind != "text" || text != "not JSON" || data["responseType"] != ResponseJSON {
+		t.Errorf("a message application/json can't carry rendered as %q %q %v", kind, text, data)
+	}
 	doc := map[string]any{"ticket": 42.0}
-	kind, _, text, data = render(def, ResponseJSON, `{"ticket":42}`, "", doc, nil)
+	kind, _, text, data = render(def, ResponseJSON, false, `{"ticket":42}`, "", doc, nil)
 	if kind != "json" || text != "{\n  \"ticket\": 42\n}" || data["json"] == nil {
 		t.Errorf("default template with application/json rendered as %q %q %v", kind, text, data)
 	}

@@ -108,25 +108,33 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	if err == nil && !ok {
 		add("template_id", fmt.Sprintf("no notification template %q in tenant %s (see Skills Builder → Settings → Notification Templates; -1 is the default text template)", templateID, t.ID))
 	}
+	// The pages name text, image, card and application/json "and more", and say nothing of what
+	// each demands of the message: what notifysim can't render as asked is delivered as text,
+	// with a note in the journal, never refused.
 	responseType := strings.ToUpper(strings.TrimSpace(body.ResponseType))
 	if responseType == "" {
 		responseType = ResponseText
 	}
-	switch responseType {
-	case ResponseText, ResponseImage, ResponseCard, ResponseJSON:
-	default:
-		add("responseType", fmt.Sprintf("must be TEXT, IMAGE, CARD or application/json, got %q", body.ResponseType))
-	}
 	message := body.Message
 	var document any
-	switch {
-	case strings.TrimSpace(message) == "":
+	plain := false
+	if strings.TrimSpace(message) == "" {
 		add("message", "must not be empty")
-	case responseType == ResponseImage && templateID == DefaultTemplateID && !isImageURL(message):
-		add("message", "with responseType IMAGE the message must be the image's absolute http(s) URL")
-	case responseType == ResponseJSON:
-		if err := json.Unmarshal([]byte(message), &document); err != nil {
-			add("message", "with responseType application/json the message must be a JSON document in a string, such as \"{\\\"ticket\\\": 42}\"")
+	} else if templateID == DefaultTemplateID {
+		switch responseType {
+		case ResponseText, ResponseCard:
+		case ResponseImage:
+			if !isImageURL(message) {
+				req.Note("responseType IMAGE with a message that is not an absolute http(s) URL: delivered as the image's address as given")
+			}
+		case ResponseJSON:
+			if err := json.Unmarshal([]byte(message), &document); err != nil {
+				plain = true
+				req.Note("responseType application/json with a message that is not a JSON document: delivered as text")
+			}
+		default:
+			plain = true
+			req.Note("responseType %q is none notifysim renders (TEXT, IMAGE, CARD, application/json): delivered as text", body.ResponseType)
 		}
 	}
 
@@ -152,7 +160,7 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 		req.Note("template_type %q ignored: template %s is a %s template", body.TemplateType, tpl.ID, tpl.Type)
 	}
 
-	kind, title, text, data := render(tpl, responseType, message, body.BotExternalID, document, &v.state.Load().data)
+	kind, title, text, data := render(tpl, responseType, plain, message, body.BotExternalID, document, &v.state.Load().data)
 	msgs := make([]core.Message, len(recipients))
 	for i, u := range recipients {
 		msgs[i] = core.Message{
@@ -206,20 +214,25 @@ func selectRecipients(req *core.Request, t *tenant, all bool, named []*user, rol
 }
 
 // render fills the template. The template's own type wins; the default template takes the
-// request's responseType.
-func render(tpl TemplateFixture, responseType, message, bot string, document any, shared *sync.Map) (kind, title, text string, data map[string]any) {
+// request's responseType, or text when plain (a type notifysim can't render the message as).
+func render(tpl TemplateFixture, responseType string, plain bool, message, bot string, document any, shared *sync.Map) (kind, title, text string, data map[string]any) {
 	kind = tpl.Type
 	if tpl.ID == DefaultTemplateID {
-		kind = strings.ToLower(responseType)
-		if responseType == ResponseJSON {
+		switch {
+		case plain:
+			kind = "text"
+		case responseType == ResponseJSON:
 			kind = "json"
+		default:
+			kind = strings.ToLower(responseType)
 		}
 	}
 	text = strings.ReplaceAll(tpl.Body, MessageVariable, message)
 	title = strings.ReplaceAll(tpl.Title, MessageVariable, message)
-	if bot == "" && kind != "image" && kind != "json" && shared != nil {
+	if bot == "" && kind != "image" && kind != "json" && shared != nil && knownResponseType(responseType) {
 		// Data then holds only the template and type, and messages only read it: every such
-		// send shares one map, made once.
+		// send shares one map, made once (per known type: a request's own type would make the
+		// cache grow with every new one).
 		key := dataKey{tpl.ID, responseType}
 		if d, ok := shared.Load(key); ok {
 			return kind, title, text, d.(map[string]any)
@@ -296,17 +309,20 @@ func parseRoles(raw any) (map[int]bool, error) {
 	return roles, nil
 }
 
-// roleCode reads "-3", "- 3", "Analyst", "analyst" or "Self-service user".
+// roleCode reads "-3", "- 3", "Analyst", "analyst", "Self-service user", and the plurals the
+// vendor's page writes ("Analysts", "Self-service users").
 func roleCode(r string) (int, bool) {
 	if code, err := strconv.Atoi(strings.ReplaceAll(r, " ", "")); err == nil {
 		_, ok := roleNames[code]
 		return code, ok
 	}
 	name := strings.Join(strings.Fields(strings.ToLower(r)), " ")
-	name = strings.TrimSuffix(name, " user")
-	for code, n := range roleNames {
-		if strings.ToLower(n) == name {
-			return code, true
+	name = strings.TrimSuffix(strings.TrimSuffix(name, " users"), " user")
+	for _, candidate := range []string{name, strings.TrimSuffix(name, "s")} {
+		for code, n := range roleNames {
+			if strings.ToLower(n) == candidate {
+				return code, true
+			}
 		}
 	}
 	return 0, false
@@ -380,6 +396,14 @@ func parseTemplateID(v any) (string, error) {
 		return n, nil
 	}
 	return "", fmt.Errorf("must be a template id, as a string or a number")
+}
+
+func knownResponseType(t string) bool {
+	switch t {
+	case ResponseText, ResponseImage, ResponseCard, ResponseJSON:
+		return true
+	}
+	return false
 }
 
 func isImageURL(s string) bool {

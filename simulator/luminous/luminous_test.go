@@ -337,3 +337,41 @@ func TestConcurrentSendsSpendEachCreditOnce(t *testing.T) {
 		t.Fatalf("credits %d, spent %d, contacts %d, messages %d; want 0, 5, 5, 5", p.credits, p.spent, len(p.contacts), v.env.Store.Len())
 	}
 }
+
+// The vendor page types location "string" and describes it as "latitude, longitude, name &
+// address": that string is read into its parts, beside the object and the object as JSON.
+func TestParseLocation(t *testing.T) {
+	tests := []struct {
+		name, raw                     string
+		lat, long, place, address, no string
+	}{
+		{"the page's string", `"0.3476, 32.5825, Store, Kampala Rd"`, `"0.3476"`, `"32.5825"`, "Store", "Kampala Rd", ""},
+		{"an address with commas", `"28.6139,77.2090,Shop,1 Janpath, New Delhi"`, `"28.6139"`, `"77.2090"`, "Shop", "1 Janpath, New Delhi", ""},
+		{"coordinates only", `" -33.9, 18.4 "`, `"-33.9"`, `"18.4"`, "", "", ""},
+		{"the object", `{"latitude": 1.5, "longitude": "2", "name": "N", "address": "A"}`, `1.5`, `"2"`, "N", "A", ""},
+		{"the object as JSON", `"{\"latitude\": 1, \"longitude\": 2}"`, `1`, `2`, "", "", ""},
+		{"a name first", `"Janpath, New Delhi"`, "", "", "", "", `latitude "Janpath" is not a number`},
+		{"one number", `"28.6"`, "", "", "", "", "latitude, longitude, name, address"},
+		{"an array in a string", `"[28.6, 77.2]"`, "", "", "", "", `latitude "[28.6" is not a number`},
+		{"a latitude past the pole", `"91, 0, X, Y"`, "", "", "", "", "latitude 91 is out of range (-90 to 90)"},
+		{"a longitude past the date line", `"0, -180.5"`, "", "", "", "", "longitude -180.5 is out of range"},
+		{"not a number", `"NaN, 0"`, "", "", "", "", "latitude NaN is out of range"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, refusal := parseLocation(json.RawMessage(tt.raw))
+			if tt.no != "" {
+				if refusal == nil || !strings.Contains(fmt.Sprint(refusal.Body), tt.no) {
+					t.Fatalf("refusal = %+v, want one saying %q", refusal, tt.no)
+				}
+				return
+			}
+			if refusal != nil {
+				t.Fatalf("refused: %+v", refusal.Body)
+			}
+			if string(l.Latitude) != tt.lat || string(l.Longitude) != tt.long || l.Name != tt.place || l.Address != tt.address {
+				t.Errorf("got %s %s %q %q", l.Latitude, l.Longitude, l.Name, l.Address)
+			}
+		})
+	}
+}

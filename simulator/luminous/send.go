@@ -3,6 +3,7 @@ package luminous
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"path"
@@ -87,26 +88,36 @@ var (
 	v2Fields = []string{"carouselCards", "paramsFallbackValue"}
 )
 
-// parseLocation reads location as the seed's table types it, a string, or as the object its
-// description implies: a string must hold that object as JSON. Absent, null or a blank string is
-// no location.
+// locationShapes is what a location may be, for the message refusing one that is none of them.
+const locationShapes = `"location" must be a string "latitude, longitude, name, address" (as the vendor's page describes it), an object {latitude, longitude, name, address}, or a string holding that object as JSON`
+
+// parseLocation reads location as the seed's table types it, a string "latitude, longitude, name
+// & address" ("0.3476, 32.5825, Store, Kampala Rd": the address takes the rest, commas and all),
+// or as the object that description implies, also as JSON in a string. Absent, null or a blank
+// string is no location.
 func parseLocation(raw json.RawMessage) (*locationParam, *core.Response) {
 	trimmed := strings.TrimSpace(string(raw))
 	if trimmed == "" || trimmed == "null" {
 		return nil, nil
 	}
+	refuse := func(field, msg string) (*locationParam, *core.Response) {
+		r := fail(http.StatusBadRequest, msg, core.Problem{In: "body", Field: field, Rule: "type", Reason: msg})
+		return nil, &r
+	}
 	var text string
 	if json.Unmarshal(raw, &text) == nil {
-		if strings.TrimSpace(text) == "" {
+		text = strings.TrimSpace(text)
+		if text == "" {
 			return nil, nil
+		}
+		if !strings.HasPrefix(text, "{") {
+			return locationText(text, refuse)
 		}
 		raw = json.RawMessage(text)
 	}
 	var l locationParam
 	if err := json.Unmarshal(raw, &l); err != nil || !strings.HasPrefix(strings.TrimSpace(string(raw)), "{") {
-		msg := `"location" must be an object {latitude, longitude, name, address} or a string holding one as JSON`
-		r := fail(http.StatusBadRequest, msg, core.Problem{In: "body", Field: "location", Rule: "type", Reason: msg})
-		return nil, &r
+		return refuse("location", locationShapes)
 	}
 	for _, c := range []struct {
 		name string
@@ -115,9 +126,7 @@ func parseLocation(raw json.RawMessage) (*locationParam, *core.Response) {
 		var f float64
 		var s string
 		if len(c.raw) > 0 && string(c.raw) != "null" && json.Unmarshal(c.raw, &f) != nil && json.Unmarshal(c.raw, &s) != nil {
-			msg := fmt.Sprintf(`"location.%s" must be a number or a string`, c.name)
-			r := fail(http.StatusBadRequest, msg, core.Problem{In: "body", Field: "location." + c.name, Rule: "type", Reason: msg})
-			return nil, &r
+			return refuse("location."+c.name, fmt.Sprintf(`"location.%s" must be a number or a string`, c.name))
 		}
 	}
 	return &l, nil
@@ -231,6 +240,39 @@ func plainStringMap(v any) (map[string]string, bool) {
 		out[k] = s
 	}
 	return out, true
+}
+
+// locationText reads "latitude, longitude, name, address": two numbers, then the place's name and
+// its address, both optional. The coordinates are kept as written, as a string coordinate of the
+// object form is.
+func locationText(text string, refuse func(field, msg string) (*locationParam, *core.Response)) (*locationParam, *core.Response) {
+	parts := strings.SplitN(text, ",", 4)
+	if len(parts) < 2 {
+		return refuse("location", locationShapes)
+	}
+	var l locationParam
+	for i, c := range []struct {
+		name  string
+		to    *json.RawMessage
+		limit float64
+	}{{"latitude", &l.Latitude, 90}, {"longitude", &l.Longitude, 180}} {
+		part := strings.TrimSpace(parts[i])
+		f, err := strconv.ParseFloat(part, 64)
+		if err != nil {
+			return refuse("location", fmt.Sprintf("%s; its %s %q is not a number", locationShapes, c.name, part))
+		}
+		if math.Abs(f) > c.limit || math.IsNaN(f) {
+			return refuse("location."+c.name, fmt.Sprintf(`"location" %s %s is out of range (-%g to %g)`, c.name, part, c.limit, c.limit))
+		}
+		*c.to, _ = json.Marshal(part)
+	}
+	if len(parts) > 2 {
+		l.Name = strings.TrimSpace(parts[2])
+	}
+	if len(parts) > 3 {
+		l.Address = strings.TrimSpace(parts[3])
+	}
+	return &l, nil
 }
 
 // attributeParam is a template param that names a contact attribute: "$FirstName".

@@ -71,6 +71,10 @@ func Open(path string, log *slog.Logger) (*Store, error) {
 			return nil, fmt.Errorf("data file %s: directory %s does not exist", path, dir)
 		}
 	}
+	fresh, err := inspect(path)
+	if err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	// EXCLUSIVE locking holds the write lock for the life of the connection, so a second process
 	// fails at once instead of interleaving its writes. synchronous FULL makes a commit durable
@@ -90,7 +94,15 @@ func Open(path string, log *slog.Logger) (*Store, error) {
 	s := &Store{db: db, path: path, log: log, done: make(chan struct{})}
 	s.more = sync.NewCond(&s.mu)
 	s.flushed = sync.NewCond(&s.mu)
-	if err := migrate(db); err != nil {
+	if fresh {
+		if _, err = db.Exec(fmt.Sprintf(`PRAGMA application_id = %d`, applicationID)); err != nil {
+			err = fmt.Errorf("marking the file as notifysim's: %w", err)
+		}
+	}
+	if err == nil {
+		err = migrate(db)
+	}
+	if err != nil {
 		db.Close()
 		if strings.Contains(err.Error(), "locked") || strings.Contains(err.Error(), "busy") {
 			return nil, fmt.Errorf("data file %s is in use by another process (is another notifysim serving it?): %w", path, err)

@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"sync"
 
-	"github.com/dop251/goja"
 	"github.com/dop251/goja/ast"
 	"github.com/dop251/goja/token"
 )
@@ -62,13 +61,9 @@ var names = sync.OnceValue(func() builtinNames {
 	return r.names
 })
 
-// shareable parses src (already known to compile) and says whether it may run in a shared
-// runtime, and whether it must run as a function body (top-level let, const or class).
-func shareable(src string) (ok, wrap bool) {
-	prog, err := goja.Parse("script", src)
-	if err != nil {
-		return false, false
-	}
+// shareable says whether prog may run in a shared runtime, and whether it must run as a
+// function body (top-level let, const or class).
+func shareable(prog *ast.Program) (ok, wrap bool) {
 	n := names()
 	ok = true
 	var ownTest, global bool

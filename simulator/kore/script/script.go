@@ -1,6 +1,6 @@
 // Package script runs the JavaScript of Kore.ai "script" proactive notifications in a goja
 // sandbox: no require, no file, network or process access, a time limit, a cap on printed output,
-// a watch on heap growth, and guards on the native calls an interrupt can't stop. What the script
+// a watch on what it allocates, and guards on the native calls an interrupt can't stop. What the script
 // prints with print(...) becomes the message: a JSON object with a "text" property, or plain
 // text.
 //
@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"runtime/metrics"
 	"strings"
 	"sync"
@@ -40,7 +41,7 @@ const (
 	KindSyntax    = "syntax"    // the source does not compile
 	KindException = "exception" // the script threw
 	KindTimeout   = "timeout"   // the script ran past the time limit
-	KindMemory    = "memory"    // the script grew the heap past the memory limit
+	KindMemory    = "memory"    // the script allocated more than the memory limit
 	KindOutput    = "output"    // the script printed more than the output limit
 	KindSilent    = "silent"    // the script printed nothing
 	KindCrash     = "crash"     // the engine itself failed (a goja bug); the sandbox survives it
@@ -63,13 +64,18 @@ type Limits struct {
 	Time time.Duration
 	// Output is the most bytes print may write in one run.
 	Output int
-	// Memory is how far the process heap may grow during the run before the script is stopped.
-	// The heap is the whole process's, so this is a guard against runaway scripts, not an exact
-	// per-script account.
+	// Memory is how much the run may allocate in large objects (over 32 KiB: long strings and
+	// arrays) before it is stopped; everything it allocates counts against eight times Memory.
+	// The counts are the process's (see allocMeter), so this is a guard against runaway scripts,
+	// not an exact per-script account. The watchdog looks every watchEvery (closeWatch once a
+	// quarter is spent), and a native operation under way finishes before the interrupt lands
+	// (one concatenation can double a string), so a run can allocate up to about twice Memory.
 	Memory uint64
-	// StringLength caps what one native call may build or walk, which an interrupt can't stop
-	// half-way: the string of repeat, padStart, padEnd or join, and the length of an array-like
-	// handed to an Array method, apply, Reflect, Array.from or JSON.stringify.
+	// StringLength caps what one step of the engine may build or walk, which an interrupt can't
+	// stop half-way (see guardsSrc): the chars of a string a builder makes or a walker takes,
+	// and the elements of an array-like handed to an Array method, apply, Reflect, Array.from
+	// or JSON.stringify. A sixteenth of it caps a string turned into a value per char and the
+	// parts of a split; a 128th, the matches of a global regular expression in a long string.
 	StringLength int
 }
 
@@ -77,7 +83,7 @@ type Limits struct {
 const (
 	DefaultTime         = 500 * time.Millisecond
 	DefaultOutput       = 64 << 10
-	DefaultMemory       = 256 << 20
+	DefaultMemory       = 32 << 20
 	DefaultStringLength = 1 << 20
 )
 
@@ -110,14 +116,41 @@ type Program struct {
 	fresh atomic.Bool
 }
 
+// MaxSource is the most bytes of source Compile takes, and the most chars the Function
+// constructors and eval compile during a run. goja's parser and compiler recurse once per level
+// of nesting, up to a couple of KiB of stack per source byte, and a goroutine stack past 1 GB is
+// fatal to the whole process (a body of 400,000 nested brackets is one): 32 KiB keeps the
+// deepest program under 64 MiB of stack.
+const MaxSource = 32 << 10
+
 // Compile parses src once for every identity of a job.
 func Compile(src string) (*Program, error) {
-	p, err := goja.Compile("script", src, false)
+	if len(src) > MaxSource {
+		return nil, &Error{Kind: KindSyntax, Msg: fmt.Sprintf("Script error: the script is %d bytes; the sandbox takes at most %d", len(src), MaxSource)}
+	}
+	if strings.Contains(src, reserved) {
+		return nil, &Error{Kind: KindSyntax, Msg: "Script error: SyntaxError: names starting with " + reserved + " are reserved by the sandbox"}
+	}
+	parsed, err := goja.Parse("script", src)
+	if err != nil {
+		return nil, &Error{Kind: KindSyntax, Msg: "Script error: " + oneLine(err.Error())}
+	}
+	out, changed, err := rewrite(src, parsed)
+	if err != nil {
+		return nil, &Error{Kind: KindSyntax, Msg: "Script error: SyntaxError: " + err.Error()}
+	}
+	if changed {
+		src = out
+		if parsed, err = goja.Parse("script", src); err != nil {
+			return nil, &Error{Kind: KindSyntax, Msg: "Script error: " + oneLine(err.Error())}
+		}
+	}
+	p, err := goja.CompileAST(parsed, false)
 	if err != nil {
 		return nil, &Error{Kind: KindSyntax, Msg: "Script error: " + oneLine(err.Error())}
 	}
 	prog := &Program{prog: p}
-	if ok, wrap := shareable(src); ok && !wrap {
+	if ok, wrap := shareable(parsed); ok && !wrap {
 		prog.shared = p
 	} else if ok {
 		// The body starts on the source's first line, so line numbers in messages stay right
@@ -153,87 +186,6 @@ type Result struct {
 	JSON map[string]any
 }
 
-// guards closes the ways a script can make goja do unbounded work in one native call, which an
-// interrupt can't stop and which can take the whole process down (a sort or apply over an
-// array-like of length 2^32 allocates 64 GiB at once: a fatal out-of-memory, not a panic).
-// Strings built by repeat, padStart, padEnd and join, and array-likes handed to Array.prototype
-// methods, apply, Reflect, Array.from and JSON.stringify, are capped at max, and refused as V8
-// refuses what is past its own limits, with a RangeError. Binary buffers (ArrayBuffer, typed
-// arrays) are left out: they allocate their whole length up front and no message needs them.
-const guardsSrc = `(function (max, global) {
-  // Everything the guards call is captured here, at install: a script that shadows a global
-  // (var Number = ...) or, in a fresh sandbox, patches a prototype must not switch a guard off.
-  var apply = Reflect.apply, construct = Reflect.construct, isArray = Array.isArray, keys = Object.keys,
-      defineProperty = Object.defineProperty, Num = Number, Str = String, mathMax = Math.max,
-      RangeErr = RangeError, SetC = Set, uncurry = Function.prototype.bind.bind(Function.prototype.call),
-      setHas = uncurry(Set.prototype.has), setAdd = uncurry(Set.prototype.add), iteratorSym = Symbol.iterator;
-  function def(obj, name, fn) {
-    defineProperty(obj, name, {value: fn, writable: true, configurable: true, enumerable: false});
-  }
-  function check(n) { if (!(n <= max)) throw new RangeErr('Invalid string length'); }
-  function lengthOf(o) {
-    if (o === null || (typeof o !== 'object' && typeof o !== 'function')) return 0;
-    var n = Num(o.length);
-    return n > 0 ? n : 0;
-  }
-  function checkLength(o) { if (lengthOf(o) > max) throw new RangeErr('Invalid array length'); }
-  // deep checks every array JSON.stringify would walk; seen stops at cycles, which stringify refuses.
-  function deep(v, seen) {
-    if (v === null || typeof v !== 'object' || setHas(seen, v)) return;
-    setAdd(seen, v);
-    if (isArray(v)) {
-      checkLength(v);
-      for (var i = 0; i < v.length; i++) deep(v[i], seen);
-    } else {
-      var ks = keys(v);
-      for (var j = 0; j < ks.length; j++) deep(v[ks[j]], seen);
-    }
-  }
-  var repeat = String.prototype.repeat, padStart = String.prototype.padStart,
-      padEnd = String.prototype.padEnd, join = Array.prototype.join;
-  def(String.prototype, 'repeat', function repeat_(count) {
-    var s = Str(this); check(s.length * mathMax(0, Num(count) || 0)); return apply(repeat, s, [count]);
-  });
-  def(String.prototype, 'padStart', function padStart_(n, f) { check(Num(n) || 0); return apply(padStart, this, [n, f]); });
-  def(String.prototype, 'padEnd', function padEnd_(n, f) { check(Num(n) || 0); return apply(padEnd, this, [n, f]); });
-  def(Array.prototype, 'join', function join_(sep) {
-    check(lengthOf(this) * (sep === undefined ? 1 : Str(sep).length));
-    checkLength(this);
-    return apply(join, this, [sep]);
-  });
-  // Every method that walks or copies the array natively (named rather than enumerated: reading
-  // the whole prototype costs each fresh sandbox a few hundred microseconds).
-  ['at', 'concat', 'copyWithin', 'entries', 'every', 'fill', 'filter', 'find', 'findIndex', 'findLast',
-   'findLastIndex', 'flat', 'flatMap', 'forEach', 'includes', 'indexOf', 'keys', 'lastIndexOf', 'map',
-   'reduce', 'reduceRight', 'reverse', 'shift', 'slice', 'some', 'sort', 'splice', 'toLocaleString',
-   'toReversed', 'toSorted', 'toSpliced', 'toString', 'unshift', 'values', 'with'].forEach(function (name) {
-    var fn = Array.prototype[name];
-    if (typeof fn !== 'function') return;
-    def(Array.prototype, name, function () {
-      checkLength(this);
-      for (var i = 0; i < arguments.length; i++) if (isArray(arguments[i])) checkLength(arguments[i]);
-      return apply(fn, this, arguments);
-    });
-  });
-  def(Array.prototype, iteratorSym, Array.prototype.values);
-  var from = Array.from, fnApply = Function.prototype.apply, stringify = JSON.stringify;
-  def(Array, 'from', function from_(items) { checkLength(items); return apply(from, this, arguments); });
-  def(Function.prototype, 'apply', function apply_(self, args) { checkLength(args); return apply(fnApply, this, arguments); });
-  def(Reflect, 'apply', function (f, self, args) { checkLength(args); return apply(f, self, args); });
-  def(Reflect, 'construct', function (f, args) { checkLength(args); return apply(construct, undefined, arguments); });
-  // Called directly rather than through arguments: stringify(v) and stringify(v, undefined,
-  // undefined) are the same call, and a run spends less without an arguments object.
-  def(JSON, 'stringify', function stringify_(v, replacer, space) {
-    deep(v, new SetC()); checkLength(replacer);
-    return stringify(v, replacer, space);
-  });
-  ['ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
-   'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array',
-   'BigInt64Array', 'BigUint64Array'].forEach(function (name) { delete global[name]; });
-})`
-
-var guards = goja.MustCompile("guards", guardsSrc, true)
-
 // errOutput and errMemory are interrupt values: they end the run uncatchably.
 var (
 	errOutput  = errors.New("output")
@@ -247,10 +199,15 @@ const grace = time.Second
 
 // Run executes p in a fresh sandbox. A nil error means the script printed a message.
 func Run(p *Program, env Env, lim Limits) (Result, error) {
-	lim = lim.withDefaults()
-	vm := goja.New()
-	res, err, _ := supervise(vm, lim, goStart, func() (Result, error) { return runFresh(vm, p, env, lim) })
+	res, err, _ := runSandbox(p, env, lim.withDefaults())
 	return res, err
+}
+
+// runSandbox is Run, saying what the process allocated during the run.
+func runSandbox(p *Program, env Env, lim Limits) (Result, error, uint64) {
+	vm := goja.New()
+	res, err, _, spent := supervise(vm, lim, goStart, func() (Result, error) { return runFresh(vm, p, env, lim) })
+	return res, err, spent
 }
 
 func goStart(f func()) { go f() }
@@ -259,8 +216,9 @@ func goStart(f func()) { go f() }
 // limits. clean says the run ended on its own, without a crash, and left vm fit for another run:
 // it finished, or threw an ordinary exception (goja drains the job queue and unwinds the stack
 // on the way out). An interrupt (time, memory, output), a stack overflow, a crash or a run given
-// up in a native call leaves vm to be thrown away.
-func supervise(vm *goja.Runtime, lim Limits, start func(func()), fn func() (Result, error)) (res Result, err error, clean bool) {
+// up in a native call leaves vm to be thrown away. spent is what the process allocated during
+// the run.
+func supervise(vm *goja.Runtime, lim Limits, start func(func()), fn func() (Result, error)) (res Result, err error, clean bool, spent uint64) {
 	type outcome struct {
 		res     Result
 		err     error
@@ -280,11 +238,12 @@ func supervise(vm *goja.Runtime, lim Limits, start func(func()), fn func() (Resu
 	var once sync.Once
 	interrupt := func(v error) { once.Do(func() { vm.Interrupt(v) }) }
 
-	// One timer serves both limits: it samples the heap every watchEvery until the time limit.
+	// One timer serves both limits: it samples the allocation every watchEvery until the time limit.
 	began := time.Now()
 	timer := time.NewTimer(min(watchEvery, lim.Time))
 	defer timer.Stop()
-	base := heapBytes()
+	var meter allocMeter
+	base := meter.read()
 	var hard <-chan time.Time
 	for {
 		select {
@@ -292,7 +251,7 @@ func supervise(vm *goja.Runtime, lim Limits, start func(func()), fn func() (Resu
 			// An interrupt that lands as the script finishes would otherwise stop the next run at
 			// its first instruction.
 			vm.ClearInterrupt()
-			return o.res, o.err, !o.crashed && reusable(o.err)
+			return o.res, o.err, !o.crashed && reusable(o.err), meter.since(base).total
 		case <-timer.C:
 			left := lim.Time - time.Since(began)
 			if left <= 0 {
@@ -300,18 +259,85 @@ func supervise(vm *goja.Runtime, lim Limits, start func(func()), fn func() (Resu
 				hard = time.After(grace)
 				continue
 			}
-			if h := heapBytes(); h > base && h-base > lim.Memory {
+			spent := meter.since(base)
+			if spent.over(lim) {
 				interrupt(errMemory)
 			}
-			timer.Reset(min(watchEvery, left))
+			timer.Reset(min(spent.next(lim), left))
 		case <-hard:
-			return Result{}, timeoutError(lim), false
+			return Result{}, timeoutError(lim), false, meter.since(base).total
 		}
 	}
 }
 
-// watchEvery is how often a running script's heap growth is sampled.
-const watchEvery = 2 * time.Millisecond
+// watchEvery is how often a running script's allocation is sampled; closeWatch, once it has
+// allocated a quarter of its limit in large objects.
+const (
+	watchEvery = 2 * time.Millisecond
+	closeWatch = watchEvery / 16
+)
+
+// allocMeter reads what the process has allocated on the heap since it started (runtime/metrics,
+// which does not stop the world): all of it, and what went to large objects (over 32 KiB, each
+// its own span), counts that only grow, whatever the collector frees. The counts are the
+// process's, not the run's: they include what other goroutines allocate meanwhile. Large
+// objects are what a string doubled or a builder's output is made of, and what a serving
+// process makes little of (a request's handlers allocate small objects), so the memory limit is
+// on them; everything allocated counts against eight times the limit, which bounds a flood of
+// small objects without stopping a long script because the process is busy.
+type allocMeter struct{ s [2]metrics.Sample }
+
+// allocs is a reading of allocMeter.
+type allocs struct{ total, large uint64 }
+
+func (m *allocMeter) read() allocs {
+	m.s[0].Name, m.s[1].Name = "/gc/heap/allocs:bytes", "/gc/heap/allocs-by-size:bytes"
+	metrics.Read(m.s[:])
+	var a allocs
+	if m.s[0].Value.Kind() == metrics.KindUint64 {
+		a.total = m.s[0].Value.Uint64()
+	}
+	if m.s[1].Value.Kind() == metrics.KindFloat64Histogram {
+		h := m.s[1].Value.Float64Histogram()
+		small := 0.0
+		for i, n := range h.Counts {
+			// Each finite bucket is one size class, [previous class + 1, class + 1).
+			if up := h.Buckets[i+1]; !math.IsInf(up, 1) {
+				small += float64(n) * (up - 1)
+			}
+		}
+		if s := uint64(small); s < a.total {
+			a.large = a.total - s
+		}
+	}
+	return a
+}
+
+func (m *allocMeter) since(base allocs) allocs {
+	a := m.read()
+	return allocs{total: sub(a.total, base.total), large: sub(a.large, base.large)}
+}
+
+func sub(a, b uint64) uint64 {
+	if a > b {
+		return a - b
+	}
+	return 0
+}
+
+// over says whether a run that allocated a is past the memory limit.
+func (a allocs) over(lim Limits) bool { return a.large > lim.Memory || a.total > 8*lim.Memory }
+
+// next is when to look again at a run that allocated a. A string that doubles copies, in one
+// step an interrupt can't stop, as much as every step before it together: looking often once a
+// quarter of the limit is spent catches the run a step earlier, and the last copy, which stalls
+// any stop-the-world pause of the process while it runs, is half as long.
+func (a allocs) next(lim Limits) time.Duration {
+	if a.large > lim.Memory/4 {
+		return closeWatch
+	}
+	return watchEvery
+}
 
 func timeoutError(lim Limits) error {
 	return &Error{Kind: KindTimeout, Msg: fmt.Sprintf("Script did not finish within %s", lim.Time)}
@@ -387,7 +413,7 @@ func installGuards(vm *goja.Runtime, lim Limits) error {
 		return failure(err, lim)
 	}
 	install, _ := goja.AssertFunction(g)
-	if _, err := install(goja.Undefined(), vm.ToValue(lim.StringLength), vm.GlobalObject()); err != nil {
+	if _, err := install(goja.Undefined(), vm.ToValue(lim.StringLength), vm.ToValue(MaxSource), vm.GlobalObject()); err != nil {
 		return failure(err, lim)
 	}
 	return nil
@@ -480,16 +506,6 @@ func toJS(vm *goja.Runtime, v any) goja.Value {
 		return vm.NewArray(items...)
 	}
 	return vm.ToValue(v)
-}
-
-// heapBytes reads the bytes held by heap objects; metrics.Read does not stop the world.
-func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return s[0].Value.Uint64()
 }
 
 func oneLine(s string) string {

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -54,7 +56,10 @@ type Runner struct {
 	base  *goja.Object
 	names builtinNames
 	// shapes are the context builders made in vm, by shape.
-	shapes map[*ContextShape]goja.Callable
+	shapes   map[*ContextShape]goja.Callable
+	releaser releaser
+	// hold is memoryHold, except in tests that don't measure it.
+	hold time.Duration
 }
 
 // NewRunner returns a Runner; its runtime is built on the first run that needs it.
@@ -63,13 +68,20 @@ func NewRunner() *Runner { return &Runner{} }
 // Run executes p like the package's Run, in this Runner's runtime when p can share one.
 func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 	lim = lim.withDefaults()
+	began := time.Now()
+	res, err, spent := r.runOnce(p, env, lim)
+	r.settle(began, spent, err, lim)
+	return res, err
+}
+
+func (r *Runner) runOnce(p *Program, env Env, lim Limits) (Result, error, uint64) {
 	// The guards' string cap is built into the runtime: another cap needs a sandbox of its own.
 	if p.shared == nil || p.fresh.Load() || lim.StringLength != DefaultStringLength {
-		return Run(p, env, lim)
+		return runSandbox(p, env, lim)
 	}
 	if r.vm == nil {
 		if err := r.build(); err != nil {
-			return Run(p, env, lim)
+			return runSandbox(p, env, lim)
 		}
 	}
 	var draws *replay
@@ -80,9 +92,11 @@ func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 		}
 		env.Rand = draws.record
 	}
-	res, err, clean := watchInline(r.vm, lim, func() (Result, error) { return r.run(p, env, lim) })
+	res, err, clean, spent := watchInline(r.vm, lim, func() (Result, error) { return r.run(p, env, lim) })
 	if !clean {
-		r.vm, r.shapes = nil, nil
+		// Everything that leads to the runtime goes, so what the run built (a runaway string
+		// on its stack) is garbage for the release.
+		r.vm, r.pr, r.print, r.base, r.shapes = nil, nil, nil, nil, nil
 		// Building a runtime costs more than a fresh sandbox: a program that ends like this
 		// (a loop, a runaway recursion) is likely to again, for the job's next identities.
 		p.fresh.Store(true)
@@ -94,9 +108,81 @@ func (r *Runner) Run(p *Program, env Env, lim Limits) (Result, error) {
 	if draws != nil && errors.As(err, &se) && se.Kind == KindException {
 		p.fresh.Store(true) // it is likely to throw again: its next runs go straight there
 		env.Rand = draws.replay
-		return Run(p, env, lim)
+		res, err, again := runSandbox(p, env, lim)
+		return res, err, spent + again
 	}
-	return res, err
+	return res, err, spent
+}
+
+// memoryHold is how many time limits a run stopped for memory holds its worker.
+const memoryHold = 4
+
+// settle ends a run as its cost calls for. A run stopped for memory holds the worker for
+// memoryHold times its time limit: a job of such scripts then allocates at most about twice
+// the memory limit per two seconds (at the default 500ms) on each worker, instead of keeping a
+// core allocating at full speed, and the collector with it, which slows every other request of
+// the process more than a script that only loops (measured: BenchmarkHostileScripts, README).
+// A run that allocated a quarter of the limit or more has its memory handed back to the system
+// once the worker has gone releaseDelay without another.
+func (r *Runner) settle(began time.Time, spent uint64, err error, lim Limits) {
+	var se *Error
+	if errors.As(err, &se) && se.Kind == KindMemory {
+		hold := time.Duration(memoryHold)
+		if r.hold > 0 {
+			hold = r.hold
+		}
+		if left := hold*lim.Time - time.Since(began); left > 0 {
+			time.Sleep(left)
+		}
+	}
+	if spent >= lim.Memory/4 {
+		r.releaser.heavy(lim.Time)
+	}
+}
+
+// releaseDelay is how long a worker goes without a heavy run before the memory is released (at
+// least memoryHold+1 times the runs' time limit, longer than a worker holds a run stopped for
+// memory).
+const releaseDelay = time.Second
+
+// releaser hands the memory of heavy runs back to the system after a burst of them. Without it,
+// the collector, paced by a heap a script briefly filled, lets later garbage pile up to that
+// size, and the pages stay resident long after (ten runaway scripts in a row held gigabytes).
+// Mid-burst a release would only be undone by the next run, at the cost of a collection and a
+// scavenge of every free page each time (debug.FreeOSMemory); once after the burst it is cheap.
+type releaser struct {
+	last  atomic.Int64 // when the last heavy run ended, in Unix nanoseconds
+	quiet atomic.Int64 // how long without one before the release
+	armed atomic.Bool
+	// release and delay are debug.FreeOSMemory and releaseDelay, except in tests.
+	release func()
+	delay   time.Duration
+}
+
+func (rl *releaser) heavy(limit time.Duration) {
+	quiet := releaseDelay
+	if rl.delay > 0 {
+		quiet = rl.delay
+	}
+	rl.quiet.Store(int64(max(quiet, (memoryHold+1)*limit)))
+	rl.last.Store(time.Now().UnixNano())
+	if rl.armed.CompareAndSwap(false, true) {
+		time.AfterFunc(time.Duration(rl.quiet.Load()), rl.fire)
+	}
+}
+
+func (rl *releaser) fire() {
+	if left := time.Duration(rl.last.Load() + rl.quiet.Load() - time.Now().UnixNano()); left > 0 {
+		time.AfterFunc(left, rl.fire)
+		return
+	}
+	// A heavy run that ends from here on arms a release of its own.
+	rl.armed.Store(false)
+	if rl.release != nil {
+		rl.release()
+		return
+	}
+	debug.FreeOSMemory()
 }
 
 // replay records the random numbers a run draws, to give them again to a second run.
@@ -124,10 +210,13 @@ func (r *replay) replay() float64 {
 // memory limits: no goroutine is handed the run, which costs a kept runtime's run more than the
 // rest of its overhead. Unlike Run, it can't give up on a script stuck inside one native call
 // after grace; it returns when the call does. The guards bound what a native call may walk or
-// build, and regexp2's match timeout is grace, so that is within grace too. clean is as for
-// supervise.
-func watchInline(vm *goja.Runtime, lim Limits, fn func() (Result, error)) (res Result, err error, clean bool) {
-	w := &watchdog{vm: vm, lim: lim, began: time.Now(), base: heapBytes()}
+// build, and regexp2's match timeout is grace, so that is within grace too. clean and spent are
+// as for supervise, except that a run over before the first tick reports spent 0: in one
+// watchEvery a script allocates too little to be worth releasing, and a kept runtime's run is
+// spared a read of the metric.
+func watchInline(vm *goja.Runtime, lim Limits, fn func() (Result, error)) (res Result, err error, clean bool, spent uint64) {
+	w := &watchdog{vm: vm, lim: lim, began: time.Now()}
+	w.base = w.meter.read()
 	w.mu.Lock()
 	w.timer = time.AfterFunc(min(watchEvery, lim.Time), w.tick)
 	w.mu.Unlock()
@@ -135,29 +224,34 @@ func watchInline(vm *goja.Runtime, lim Limits, fn func() (Result, error)) (res R
 		w.mu.Lock()
 		w.over = true
 		w.timer.Stop()
+		ticked := w.ticked
 		w.mu.Unlock()
 		// No tick can interrupt after this: one that lands as the script finishes would stop
 		// the next run at its first instruction.
 		vm.ClearInterrupt()
+		if ticked {
+			spent = w.meter.since(w.base).total
+		}
 		if x := recover(); x != nil {
 			res, err, clean = Result{}, &Error{Kind: KindCrash, Msg: fmt.Sprintf("Script engine failed: %v", x)}, false
 		}
 	}()
 	res, err = fn()
-	return res, err, reusable(err)
+	return res, err, reusable(err), 0
 }
 
-// watchdog is one inline run's timer: it samples the heap every watchEvery and interrupts the
-// run at the memory or time limit.
+// watchdog is one inline run's timer: it samples the allocation every watchEvery and
+// interrupts the run at the memory or time limit.
 type watchdog struct {
 	vm    *goja.Runtime
 	lim   Limits
 	began time.Time
-	base  uint64
+	base  allocs
 
-	mu          sync.Mutex
-	timer       *time.Timer
-	over, fired bool
+	mu                  sync.Mutex
+	meter               allocMeter
+	timer               *time.Timer
+	over, fired, ticked bool
 }
 
 func (w *watchdog) tick() {
@@ -166,24 +260,20 @@ func (w *watchdog) tick() {
 	if w.over || w.fired {
 		return
 	}
+	w.ticked = true
 	left := w.lim.Time - time.Since(w.began)
-	switch {
-	case left <= 0:
+	if left <= 0 {
 		w.fired = true
 		w.vm.Interrupt(errTimeout)
-	case heapGrowth(w.base) > w.lim.Memory:
+		return
+	}
+	spent := w.meter.since(w.base)
+	if spent.over(w.lim) {
 		w.fired = true
 		w.vm.Interrupt(errMemory)
-	default:
-		w.timer.Reset(min(watchEvery, left))
+		return
 	}
-}
-
-func heapGrowth(base uint64) uint64 {
-	if h := heapBytes(); h > base {
-		return h - base
-	}
-	return 0
+	w.timer.Reset(min(spent.next(w.lim), left))
 }
 
 // hardenSrc deletes eval, freezes every object reachable from the global object (through
