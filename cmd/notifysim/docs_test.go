@@ -21,7 +21,7 @@ import (
 	"github.com/notifysim/notifysim/simulator/fixtures"
 )
 
-// asCLI makes the test binary act as the notifysim command, so the README's commands run the
+// asCLI makes the test binary act as the notifysim command, so the documentation's commands run the
 // code under test without a separate build.
 const asCLI = "NOTIFYSIM_TEST_AS_CLI"
 
@@ -43,39 +43,39 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// readmeCommand is one command of a ```sh block with the output the README shows under it.
-type readmeCommand struct {
-	line     int    // where it starts in README.md
+// docCommand is one command of a ```sh block with the output the file shows under it.
+type docCommand struct {
+	line     int    // where it starts in its file
 	text     string // the command, continuation lines joined
 	expected string // the "# " lines under it, joined; empty when none
-	exit     int    // the exit status the README shows, "(exit status N)"; 0 when none
+	exit     int    // the exit status the file shows, "(exit status N)"; 0 when none
 }
 
-type readmeBlock struct {
+type docBlock struct {
 	line     int
-	commands []readmeCommand
+	commands []docCommand
 }
 
-// readmeFiles are the files a README block says it saves ("Saved as `my.yaml`"), taken from the
+// savedFile is a file a doc says the reader saves ("Saved as `my.yaml`"), taken from the
 // code block before that sentence.
-type readmeFile struct{ name, content string }
+type savedFile struct{ name, content string }
 
 var (
 	savedAs    = regexp.MustCompile("[Ss]aved as `([A-Za-z0-9_.-]+)`")
 	exitStatus = regexp.MustCompile(`^\(exit status (\d+)\)$`)
 )
 
-// parseReadme finds every ```sh block, its commands and their shown output, and the files the
-// README asks the reader to save.
-func parseReadme(t *testing.T, text string) ([]readmeBlock, []readmeFile) {
+// parseDoc finds every ```sh block of a doc file, its commands and their shown output, and the
+// files it asks the reader to save.
+func parseDoc(t *testing.T, text string) ([]docBlock, []savedFile) {
 	t.Helper()
-	var blocks []readmeBlock
-	var files []readmeFile
+	var blocks []docBlock
+	var files []savedFile
 	lines := strings.Split(text, "\n")
 	var lastBlock string
 	for i := 0; i < len(lines); i++ {
 		if m := savedAs.FindStringSubmatch(lines[i]); m != nil && lastBlock != "" {
-			files = append(files, readmeFile{m[1], lastBlock})
+			files = append(files, savedFile{m[1], lastBlock})
 		}
 		fence := strings.TrimSpace(lines[i])
 		if !strings.HasPrefix(fence, "```") || fence == "```" {
@@ -91,13 +91,13 @@ func parseReadme(t *testing.T, text string) ([]readmeBlock, []readmeFile) {
 		if lang != "sh" {
 			continue
 		}
-		block := readmeBlock{line: start + 1}
+		block := docBlock{line: start + 1}
 		for j := 0; j < len(body); j++ {
 			l := body[j]
 			if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#") {
 				continue
 			}
-			cmd := readmeCommand{line: start + 2 + j, text: l}
+			cmd := docCommand{line: start + 2 + j, text: l}
 			for strings.HasSuffix(strings.TrimRight(cmd.text, " "), "\\") && j+1 < len(body) {
 				j++
 				cmd.text += "\n" + body[j]
@@ -164,7 +164,7 @@ func outputPattern(shown string) *regexp.Regexp {
 
 // comparable reports whether the "# " lines under a command are its output rather than a remark:
 // JSON, or what a notifysim command prints.
-func comparable(c readmeCommand) bool {
+func comparable(c docCommand) bool {
 	if c.expected == "" {
 		return false
 	}
@@ -230,7 +230,7 @@ func (s *sandbox) reset(t *testing.T) {
 	}
 }
 
-// contractsDir holds one small scenario per API folder, so that the README's verify commands
+// contractsDir holds one small scenario per API folder, so that the documentation's verify commands
 // run their real options quickly instead of the whole suite (make test runs that already).
 func contractsDir(t *testing.T) string {
 	t.Helper()
@@ -256,23 +256,50 @@ var (
 	notRunPrefix = []string{"make ", "notifysim serve", "go "}
 )
 
-// TestReadmeExamples runs every command of every ```sh block of README.md, in order, against a
-// real sandbox, and compares what it prints with the output the README shows under it (ids,
-// times and "…" elisions masked). Each block starts from the demo dataset; shell variables set
-// by earlier blocks (TOKEN=…) stay set. A command must exit 0 unless the README shows
-// "# (exit status N)" under it.
-func TestReadmeExamples(t *testing.T) {
-	clearEnv(t)
-	for _, tool := range []string{"bash", "curl"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("the README examples need %s: %v", tool, err)
-		}
-	}
-	data, err := os.ReadFile("../../README.md")
+// repoRoot is the repository, seen from this package's directory (where go test runs it).
+const repoRoot = "../.."
+
+// docFiles are the Markdown files a newcomer reads, relative to the repository: README.md, then
+// every page of docs/ by name. Their examples run and their links are checked.
+func docFiles(t *testing.T) []string {
+	t.Helper()
+	pages, err := filepath.Glob(filepath.Join(repoRoot, "docs", "*.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks, files := parseReadme(t, string(data))
+	files := []string{"README.md"}
+	for _, p := range pages {
+		rel, err := filepath.Rel(repoRoot, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, filepath.ToSlash(rel))
+	}
+	return files
+}
+
+// docRun is what the examples of the doc files share: one sandbox (starting one per file would
+// cost a second each under -race), the CLI on PATH, and the small feature files.
+type docRun struct {
+	sb       *sandbox
+	host     string
+	env      []string
+	features string
+}
+
+// TestDocsExamples runs every command of every ```sh block of README.md and of each page of
+// docs/, file by file and in order, against one real sandbox, and compares what it prints with
+// the output the file shows under it (ids, times and "…" elisions masked). Each block starts
+// from the demo dataset; shell variables set by earlier blocks of the same file (TOKEN=…) stay
+// set for the rest of that file, as they would for a reader going down the page. A command must
+// exit 0 unless the file shows "# (exit status N)" under it. Failures name file:line.
+func TestDocsExamples(t *testing.T) {
+	clearEnv(t)
+	for _, tool := range []string{"bash", "curl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("the documentation's examples need %s: %v", tool, err)
+		}
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -281,23 +308,47 @@ func TestReadmeExamples(t *testing.T) {
 	if err := os.Symlink(exe, filepath.Join(bin, "notifysim")); err != nil {
 		t.Fatal(err)
 	}
+	env := append(os.Environ(), asCLI+"=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	sb := startSandbox(t, exe, env)
+	run := &docRun{
+		sb:       sb,
+		host:     strings.TrimPrefix(sb.url, "http://"),
+		env:      append(env, "NOTIFYSIM_SERVER="+sb.url), // wait, messages and reset talk to it
+		features: contractsDir(t),
+	}
+	total := 0
+	for _, file := range docFiles(t) {
+		t.Run(file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(repoRoot, file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			blocks, files := parseDoc(t, string(data))
+			ran := run.file(t, file, blocks, files)
+			if file == "README.md" && ran == 0 {
+				t.Fatal("found no command to run in README.md")
+			}
+			t.Logf("ran %d commands from %d blocks", ran, len(blocks))
+			total += ran
+		})
+	}
+	t.Logf("ran %d commands in all", total)
+}
+
+// file runs the blocks of one doc file and answers how many commands ran.
+func (r *docRun) file(t *testing.T, file string, blocks []docBlock, files []savedFile) int {
+	t.Helper()
 	work := t.TempDir()
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(work, f.name), []byte(f.content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	env := append(os.Environ(), asCLI+"=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	sb := startSandbox(t, exe, env)
-	host := strings.TrimPrefix(sb.url, "http://")
-	env = append(env, "NOTIFYSIM_SERVER="+sb.url) // wait, messages and reset talk to it
-	features := contractsDir(t)
-
 	var prelude []string // assignments made so far, for later commands
 	var previous string  // the last command's output, where "ds-…" ids are taken from
 	ran := 0
 	for _, b := range blocks {
-		sb.reset(t)
+		r.sb.reset(t)
 		for _, c := range b.commands {
 			skip := false
 			for _, p := range notRunPrefix {
@@ -306,20 +357,20 @@ func TestReadmeExamples(t *testing.T) {
 			if skip {
 				continue
 			}
-			cmd := sandboxURL.ReplaceAllString(c.text, "http://"+host)
+			name := fmt.Sprintf("%s:%d", file, c.line)
+			cmd := sandboxURL.ReplaceAllString(c.text, "http://"+r.host)
 			cmd = goRunCLI.ReplaceAllString(cmd, "notifysim")
 			cmd = idToFill.ReplaceAllStringFunc(cmd, func(s string) string {
 				prefix := strings.TrimSuffix(s, "…")
 				if id := regexp.MustCompile(regexp.QuoteMeta(prefix) + `[A-Za-z0-9_-]+`).FindString(previous); id != "" {
 					return id
 				}
-				t.Errorf("README.md:%d: no %s id in the output before to fill %q with", c.line, prefix, s)
+				t.Errorf("%s: no %s id in the output before to fill %q with", name, prefix, s)
 				return s
 			})
 			if strings.HasPrefix(cmd, "notifysim verify") {
-				cmd = strings.Replace(cmd, "notifysim verify", "notifysim verify --features "+features, 1)
+				cmd = strings.Replace(cmd, "notifysim verify", "notifysim verify --features "+r.features, 1)
 			}
-			name := fmt.Sprintf("README.md:%d", c.line)
 			limit := 60 * time.Second
 			if streaming.MatchString(cmd) {
 				// An event stream never ends: show that it answers, then stop it.
@@ -327,7 +378,7 @@ func TestReadmeExamples(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), limit)
 			sh := exec.CommandContext(ctx, "bash", "-c", strings.Join(append(prelude, cmd), "\n"))
-			sh.Dir, sh.Env = work, env
+			sh.Dir, sh.Env = work, r.env
 			out, err := sh.CombinedOutput()
 			cancel()
 			ran++
@@ -344,18 +395,18 @@ func TestReadmeExamples(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			// The sandbox's real address reads as the README's.
-			got := strings.ReplaceAll(strings.TrimRight(string(out), "\n"), host, "127.0.0.1:4545")
+			// The sandbox's real address reads as the documentation's.
+			got := strings.ReplaceAll(strings.TrimRight(string(out), "\n"), r.host, "127.0.0.1:4545")
 			if got != "" { // a silent command (sleep 1) keeps the output ids are taken from
 				previous = got
 			}
 			if code != c.exit {
-				t.Errorf("%s: `%s` exited %d, the README says %d; it printed:\n%s", name, firstLine(c.text), code, c.exit, got)
+				t.Errorf("%s: `%s` exited %d, the file says %d; it printed:\n%s", name, firstLine(c.text), code, c.exit, got)
 				continue
 			}
 			if comparable(c) {
 				if re := outputPattern(c.expected); !re.MatchString(mask(joinTrimmed(got))) {
-					t.Errorf("%s: `%s` printed\n  %s\nthe README shows\n  %s", name, firstLine(c.text), got, c.expected)
+					t.Errorf("%s: `%s` printed\n  %s\nthe file shows\n  %s", name, firstLine(c.text), got, c.expected)
 				}
 			}
 			if assignment.MatchString(cmd) {
@@ -363,10 +414,7 @@ func TestReadmeExamples(t *testing.T) {
 			}
 		}
 	}
-	if ran == 0 {
-		t.Fatal("found no command to run in README.md")
-	}
-	t.Logf("ran %d README commands from %d blocks", ran, len(blocks))
+	return ran
 }
 
 // jsonOnly cuts shown JSON output where its outermost brackets close: "# " lines after it are
@@ -423,7 +471,7 @@ func quoteOpen(cmd string) bool {
 	return quote != 0
 }
 
-// joinTrimmed joins lines without their surrounding blanks, as the README's "# " lines are.
+// joinTrimmed joins lines without their surrounding blanks, as the documentation's "# " lines are.
 func joinTrimmed(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
@@ -459,10 +507,10 @@ func TestOutputPattern(t *testing.T) {
 	}
 }
 
-// TestReadmeNamesGoModsGoVersion: the Go the README asks for is the one go.mod needs, so a
-// newcomer with an older toolchain learns it before a build fails.
-func TestReadmeNamesGoModsGoVersion(t *testing.T) {
-	mod, err := os.ReadFile("../../go.mod")
+// TestDocsNameGoModsGoVersion: the Go the README (and any page) asks for is the one go.mod
+// needs, so a newcomer with an older toolchain learns it before a build fails.
+func TestDocsNameGoModsGoVersion(t *testing.T) {
+	mod, err := os.ReadFile(filepath.Join(repoRoot, "go.mod"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -470,17 +518,20 @@ func TestReadmeNamesGoModsGoVersion(t *testing.T) {
 	if m == nil {
 		t.Fatal("go.mod has no go line")
 	}
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	named := regexp.MustCompile(`\bGo \(?(1\.\d+(?:\.\d+)?)`).FindAllSubmatch(readme, -1)
-	if len(named) == 0 {
-		t.Fatalf("README.md names no Go version; go.mod needs %s", m[1])
-	}
-	for _, n := range named {
-		if string(n[1]) != string(m[1]) {
-			t.Errorf("README.md asks for Go %s, go.mod needs %s", n[1], m[1])
+	version := regexp.MustCompile(`\bGo \(?(1\.\d+(?:\.\d+)?)`)
+	for _, file := range docFiles(t) {
+		text, err := os.ReadFile(filepath.Join(repoRoot, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		named := version.FindAllSubmatch(text, -1)
+		if file == "README.md" && len(named) == 0 {
+			t.Errorf("README.md names no Go version; go.mod needs %s", m[1])
+		}
+		for _, n := range named {
+			if string(n[1]) != string(m[1]) {
+				t.Errorf("%s asks for Go %s, go.mod needs %s", file, n[1], m[1])
+			}
 		}
 	}
 }
