@@ -11,7 +11,7 @@ LDFLAGS   := -X main.version=$(VERSION)
 NOTIFYSIM ?= $(GO) run -ldflags "$(LDFLAGS)" ./cmd/notifysim
 # The race detector pauses a second at every exit of an instrumented program, so that goroutines
 # still running can report; a race is reported when it happens, and make test starts sixty CLI
-# processes (the README's commands) and a few dozen test binaries.
+# processes (the commands of README.md and docs/) and a few dozen test binaries.
 export GORACE ?= atexit_sleep_ms=0
 # go test starts package runs in the order given, at most -p at a time (compiles share those
 # slots): the longest start first, so that they don't finish last, the two that don't wait for
@@ -46,7 +46,7 @@ build: ## build bin/notifysim (stripped: -trimpath -s -w)
 	$(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o bin/notifysim ./cmd/notifysim
 
 .PHONY: test
-test: ## gofmt check, go vet, unit tests with -race, every feature file, the fuzz seed corpora, the README; ends with a count
+test: ## gofmt check, go vet, unit tests with -race, every feature file, the fuzz seed corpora, the examples and links of README.md and docs/; ends with a count
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	@# Built like the tests, it shares their compiled standard library.

@@ -42,11 +42,14 @@ func Example() {
 	// sam.phyll (Analyst) on luma-chat: The Microsoft Exchange server is down until 9 PM (PST)
 }
 
-// RunT is the one-liner for tests: a simulator on a free port, stopped when the test ends.
-func TestRunT(t *testing.T) {
-	sim := simulator.RunT(t)
-	req, _ := http.NewRequest("POST", sim.URL()+"/public/notifylumauser/message",
-		strings.NewReader(`{"recipients": {"contacts": "ruth"}, "message": "hello"}`))
+// RunT is the one-liner for tests: a simulator on a free port, stopped when the test ends. This
+// is the README's example (docs/go.md too), which TestDocLinks keeps verbatim.
+func TestOutageNotice(t *testing.T) {
+	sim := simulator.RunT(t) // demo dataset, free port, strict, stopped at test end
+
+	// Your code under test, given sim.URL()+"/vsa" as its Luma base URL, sends this:
+	body := `{"recipients": {"contacts": "0", "roles": "-3"}, "message": "Exchange is down"}`
+	req, _ := http.NewRequest("POST", sim.URL()+"/vsa/public/notifylumauser/message", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer luma-demo-token")
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
@@ -54,8 +57,6 @@ func TestRunT(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status %d", resp.StatusCode)
-	}
-	sim.CheckMessages(t, simulator.Filter{Vendor: "luma", Recipient: "ruth", Text: "hello"}, 1)
+
+	sim.CheckMessages(t, simulator.Filter{Vendor: "luma", Recipient: "sam.phyll", Text: "Exchange"}, 1)
 }

@@ -3,7 +3,7 @@ package simulator
 import "github.com/notifysim/notifysim/simulator/fault"
 
 // FaultRule is one fault: which vendor requests or deliveries it matches and what it does to
-// them (respond, delay, drop, hang, fail-delivery). See the README's Faults section.
+// them (respond, delay, drop, hang, fail-delivery). See docs/faults.md.
 type FaultRule = fault.Rule
 
 // Fault is a rule as it stands: its id, and how often it matched and fired.

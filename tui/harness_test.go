@@ -72,8 +72,8 @@ func koreToken(t testing.TB) string {
 	return s
 }
 
-// demoTraffic sends one notification per vendor, the README's examples, and lets simulated
-// time pass so receipts and jobs move on.
+// demoTraffic sends one notification per vendor, the README's examples, and a Luma card, and
+// lets simulated time pass so receipts and jobs move on.
 func demoTraffic(t testing.TB, sim *simulator.Simulator) {
 	t.Helper()
 	send(t, sim, "/vsa/public/notifylumauser/message",

@@ -451,7 +451,7 @@ func TestCheckDocs(t *testing.T) {
 			"README.md": file(index + "[abs](/docs/a.md) [out](../other/README.md)\n"), "docs/README.md": file(docsIndex), "docs/a.md": file("# A\n"),
 		}, []string{"write it relative to README.md", `link "../other/README.md" points outside the repository`}},
 		{"quoted code", fstest.MapFS{
-			"README.md": file(index + "<!-- from: ex_test.go -->\n```go\nfunc A() {\n\treturn\n}\n```\n\n<!-- from: ex_test.go -->\n```go\nfunc B() {}\n```\n"),
+			"README.md":  file(index + "<!-- from: ex_test.go -->\n```go\nfunc A() {\n\treturn\n}\n```\n\n<!-- from: ex_test.go -->\n```go\nfunc B() {}\n```\n"),
 			"ex_test.go": file("package ex\n\nfunc A() {\n\treturn\n}\n"), "docs/README.md": file(docsIndex), "docs/a.md": file("# A\n"),
 		}, []string{"README.md:11: the block marked from: ex_test.go is not in that file as written"}},
 	}

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -344,8 +345,8 @@ func (r *docRun) file(t *testing.T, file string, blocks []docBlock, files []save
 			t.Fatal(err)
 		}
 	}
-	var prelude []string // assignments made so far, for later commands
-	var previous string  // the last command's output, where "ds-…" ids are taken from
+	var vars []string   // NAME=value of the assignments made so far, for later commands
+	var previous string // the last command's output, where "ds-…" ids are taken from
 	ran := 0
 	for _, b := range blocks {
 		r.sb.reset(t)
@@ -371,16 +372,29 @@ func (r *docRun) file(t *testing.T, file string, blocks []docBlock, files []save
 			if strings.HasPrefix(cmd, "notifysim verify") {
 				cmd = strings.Replace(cmd, "notifysim verify", "notifysim verify --features "+r.features, 1)
 			}
+			// An assignment (TOKEN=$(notifysim kore token)) runs once; its value is read back
+			// after a NUL and handed to later commands in their environment, instead of
+			// running it again before each of them.
+			assigned := ""
+			if m := assignment.FindString(cmd); m != "" {
+				assigned = strings.TrimSuffix(m, "=")
+				cmd += fmt.Sprintf("\nprintf '\\000%%s' \"$%s\"", assigned)
+			}
 			limit := 60 * time.Second
 			if streaming.MatchString(cmd) {
 				// An event stream never ends: show that it answers, then stop it.
 				limit = 2 * time.Second
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), limit)
-			sh := exec.CommandContext(ctx, "bash", "-c", strings.Join(append(prelude, cmd), "\n"))
-			sh.Dir, sh.Env = work, r.env
+			sh := exec.CommandContext(ctx, "bash", "-c", cmd)
+			sh.Dir, sh.Env = work, slices.Concat(r.env, vars)
 			out, err := sh.CombinedOutput()
 			cancel()
+			if assigned != "" {
+				var value []byte
+				out, value, _ = bytes.Cut(out, []byte{0})
+				vars = append(vars, assigned+"="+string(value))
+			}
 			ran++
 			if streaming.MatchString(cmd) {
 				if len(out) == 0 {
@@ -408,9 +422,6 @@ func (r *docRun) file(t *testing.T, file string, blocks []docBlock, files []save
 				if re := outputPattern(c.expected); !re.MatchString(mask(joinTrimmed(got))) {
 					t.Errorf("%s: `%s` printed\n  %s\nthe file shows\n  %s", name, firstLine(c.text), got, c.expected)
 				}
-			}
-			if assignment.MatchString(cmd) {
-				prelude = append(prelude, cmd)
 			}
 		}
 	}

@@ -6,7 +6,7 @@ Feature: Compatibility: ERPNext/Frappe apps that send AiSensy campaigns
     attributes {} and, when the notification has parameters, paramsFallbackValue = those
     parameters; any status but 200 is an error. It joins several receivers into one
     comma-separated destination and may send null for an empty document field in templateParams:
-    the sandbox refuses both (400, see the README's Luminous notes).
+    the sandbox refuses both (400, see docs/luminous.md, where the vendor is silent).
   - wahni-green/aisensy, aisensy/utils/__init__.py: posts {apiKey, campaignName, destination,
     userName, templateParams} to the URL configured in its settings (either route) and raises on
     any non-2xx.

@@ -11,7 +11,7 @@ Feature: Compatibility: Kore.ai's Karate QA suite for proactive notifications
   - src/test/java/BillingRequestsProactiveNotification/1_3SlackProactiveNotification.feature: a
     fixed token with claims {sub, appId}.
   The suite waits for SUCCESS or FAILURE only: a job with some identities unknown ends
-  PARTIAL_SUCCESS, which is terminal too (README, Kore.ai section), and the suite would retry
+  PARTIAL_SUCCESS, which is terminal too (docs/kore.md, The job), and the suite would retry
   until its retry count runs out. The identities here are the demo users.
 
   Background:

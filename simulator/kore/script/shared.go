@@ -121,7 +121,7 @@ const memoryHold = 4
 // memoryHold times its time limit: a job of such scripts then allocates at most about twice
 // the memory limit per two seconds (at the default 500ms) on each worker, instead of keeping a
 // core allocating at full speed, and the collector with it, which slows every other request of
-// the process more than a script that only loops (measured: BenchmarkHostileScripts, README).
+// the process more than a script that only loops (measured: BenchmarkHostileScripts, docs/safety.md).
 // A run that allocated a quarter of the limit or more has its memory handed back to the system
 // once the worker has gone releaseDelay without another.
 func (r *Runner) settle(began time.Time, spent uint64, err error, lim Limits) {
