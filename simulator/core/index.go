@@ -1,6 +1,7 @@
 package core
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -47,36 +48,62 @@ func (p *posting) popFront(pos int64) bool {
 // inboxAgg is what Inboxes reports for one recipient, kept up to date on every add, change and
 // eviction so listing inboxes costs the number of inboxes, not the number of messages.
 type inboxAgg struct {
-	key      inboxKey
-	count    int
-	unread   int
-	channels []channelCount // an inbox sees one or two channels: a slice beats a map per inbox
-	last     int64          // position of its newest message
+	key    inboxKey
+	next   int32 // 1 + the arena index of the next inbox of the same recipient code; 0 ends
+	count  int32
+	unread int32
 	// evicted is how many of its messages went to keep the store under its cap; it is
 	// forgotten with the inbox when its last message goes.
-	evicted int
+	evicted int32
+	// An inbox sees one or two channels, kept in place; any more in more (a slice per inbox was
+	// an allocation for each recipient new to the store).
+	ch   [2]channelCount
+	more []channelCount
+	last int64 // position of its newest message
 }
 
 type channelCount struct {
 	code uint32
-	n    int
+	n    int32
 }
 
 func (in *inboxAgg) addChannel(c uint32) {
-	for i := range in.channels {
-		if in.channels[i].code == c {
-			in.channels[i].n++
+	free := -1
+	for i := range in.ch {
+		switch {
+		case in.ch[i].n > 0 && in.ch[i].code == c:
+			in.ch[i].n++
+			return
+		case in.ch[i].n == 0 && free < 0:
+			free = i
+		}
+	}
+	for i := range in.more {
+		if in.more[i].code == c {
+			in.more[i].n++
 			return
 		}
 	}
-	in.channels = append(in.channels, channelCount{c, 1})
+	if free >= 0 {
+		in.ch[free] = channelCount{c, 1}
+		return
+	}
+	in.more = append(in.more, channelCount{c, 1})
 }
 
 func (in *inboxAgg) dropChannel(c uint32) {
-	for i := range in.channels {
-		if in.channels[i].code == c {
-			if in.channels[i].n--; in.channels[i].n <= 0 {
-				in.channels = append(in.channels[:i], in.channels[i+1:]...)
+	for i := range in.ch {
+		if in.ch[i].n > 0 && in.ch[i].code == c {
+			if in.ch[i].n--; in.ch[i].n == 0 && len(in.more) > 0 {
+				in.ch[i], in.more = in.more[0], in.more[1:]
+			}
+			return
+		}
+	}
+	for i := range in.more {
+		if in.more[i].code == c {
+			if in.more[i].n--; in.more[i].n <= 0 {
+				in.more = append(in.more[:i], in.more[i+1:]...)
 			}
 			return
 		}
@@ -85,20 +112,40 @@ func (in *inboxAgg) dropChannel(c uint32) {
 
 // channelNames lists the inbox's channels, sorted.
 func (in *inboxAgg) channelNames(d *dict) []string {
-	out := make([]string, 0, len(in.channels))
-	for _, c := range in.channels {
+	out := make([]string, 0, len(in.ch)+len(in.more))
+	for _, c := range in.ch {
+		if c.n > 0 {
+			out = append(out, d.names[c.code])
+		}
+	}
+	for _, c := range in.more {
 		out = append(out, d.names[c.code])
 	}
 	sort.Strings(out)
 	return out
 }
 
+// byCode is what the index keeps per dictionary code of a recipient id, in a slice indexed by
+// the code rather than in maps: a fan-out to 100,000 users new to the store made a map entry and
+// an allocation for each of them in two maps, most of storing it.
+type byCode struct {
+	list  posting // the messages whose recipient id lower-cased has this code
+	inbox int32   // 1 + the arena index of the first inbox whose recipient id is this code; 0: none
+}
+
 // index holds the store's secondary indexes. It is guarded by the store's lock.
 type index struct {
-	// lists holds, per field, the list of each lower-cased value's code: filters match
-	// case-insensitively.
-	lists   [fieldCount]map[uint32]*posting
-	inboxes map[inboxKey]*inboxAgg
+	// lists holds, per field but the recipient's, the list of each lower-cased value's code:
+	// filters match case-insensitively. Recipients' lists are in codes.
+	lists [fieldCount]map[uint32]*posting
+	codes []byCode
+	// inboxes is an arena of inbox summaries, reached from codes; a free one has count 0 and is
+	// listed in freeInboxes. Pointers into it last until the next add.
+	inboxes     []inboxAgg
+	freeInboxes []int32
+	nInboxes    int
+	// firsts, while a batch is added, is room for the first position of new recipients' lists.
+	firsts []int64
 	// timeSorted holds while every message was created no earlier than the one before it; then a
 	// Since filter can stop at the first older message. A clock set back turns it off until Reset.
 	timeSorted bool
@@ -112,11 +159,123 @@ type index struct {
 }
 
 func newIndex() index {
-	ix := index{inboxes: map[inboxKey]*inboxAgg{}, timeSorted: true, textCap: TextScanCap}
+	ix := index{timeSorted: true, textCap: TextScanCap}
 	for f := range ix.lists {
-		ix.lists[f] = map[uint32]*posting{}
+		if f != fieldRecipient {
+			ix.lists[f] = map[uint32]*posting{}
+		}
 	}
 	return ix
+}
+
+// slot is the entry of code c, made when missing.
+func (ix *index) slot(c uint32) *byCode {
+	if int(c) >= len(ix.codes) {
+		ix.reserveCodes(int(c) + 1)
+	}
+	return &ix.codes[c]
+}
+
+// reserveCodes makes room for codes below n, growing the slice by doubling.
+func (ix *index) reserveCodes(n int) {
+	if n <= len(ix.codes) {
+		return
+	}
+	if n <= cap(ix.codes) {
+		ix.codes = ix.codes[:n]
+		return
+	}
+	codes := make([]byCode, n, max(n, 2*cap(ix.codes), 64))
+	copy(codes, ix.codes)
+	ix.codes = codes
+}
+
+// reserve makes room for codes below codes and for n more inboxes, and sets up the positions of
+// n recipients' first messages as one allocation (a slice per recipient new to the store was an
+// allocation each): a batch of n is about to be added.
+func (ix *index) reserve(codes, n int) {
+	ix.reserveCodes(codes)
+	ix.inboxes = slices.Grow(ix.inboxes, n)
+	ix.firsts = make([]int64, n)
+}
+
+// grow makes room for n more positions in the list of code k of a field (not the recipient's),
+// which every message of a batch about to be added goes to.
+func (ix *index) grow(field int, k uint32, n int) {
+	if k == 0 || n < 4096 {
+		return
+	}
+	p := ix.lists[field][k]
+	if p == nil {
+		p = &posting{}
+		ix.lists[field][k] = p
+	}
+	p.pos = slices.Grow(p.pos, n)
+}
+
+// recipientList is the list of lower-cased recipient code k, nil when it has none.
+func (ix *index) recipientList(k uint32) *posting {
+	if int(k) < len(ix.codes) {
+		return &ix.codes[k].list
+	}
+	return nil
+}
+
+// inbox is the summary of inbox k, nil when it has none.
+func (ix *index) inbox(k inboxKey) *inboxAgg {
+	if int(k[2]) >= len(ix.codes) {
+		return nil
+	}
+	for i := ix.codes[k[2]].inbox; i != 0; {
+		in := &ix.inboxes[i-1]
+		if in.key == k {
+			return in
+		}
+		i = in.next
+	}
+	return nil
+}
+
+// newInbox makes an empty summary for inbox k, which has none.
+func (ix *index) newInbox(k inboxKey) *inboxAgg {
+	var i int32
+	if n := len(ix.freeInboxes); n > 0 {
+		i, ix.freeInboxes = ix.freeInboxes[n-1], ix.freeInboxes[:n-1]
+	} else {
+		ix.inboxes = append(ix.inboxes, inboxAgg{})
+		i = int32(len(ix.inboxes))
+	}
+	c := ix.slot(k[2])
+	ix.inboxes[i-1] = inboxAgg{key: k, next: c.inbox}
+	c.inbox = i
+	ix.nInboxes++
+	return &ix.inboxes[i-1]
+}
+
+// deleteInbox forgets the summary of inbox k.
+func (ix *index) deleteInbox(k inboxKey) {
+	c := &ix.codes[k[2]]
+	for link := &c.inbox; *link != 0; {
+		i := *link
+		in := &ix.inboxes[i-1]
+		if in.key == k {
+			*link = in.next
+			*in = inboxAgg{}
+			ix.freeInboxes = append(ix.freeInboxes, i)
+			ix.nInboxes--
+			return
+		}
+		link = &in.next
+	}
+}
+
+// eachInbox calls fn with every inbox summary.
+func (ix *index) eachInbox(fn func(*inboxAgg)) {
+	for i := range ix.inboxes {
+		if in := &ix.inboxes[i]; in.count > 0 {
+			fn(in)
+		}
+	}
 }
 
 func (ix *index) add(d *dict, r *rec, pos int64) {
@@ -125,6 +284,16 @@ func (ix *index) add(d *dict, r *rec, pos int64) {
 			continue
 		}
 		k := d.lower[c]
+		if f == fieldRecipient {
+			p := &ix.slot(k).list
+			if p.pos == nil && len(ix.firsts) > 0 {
+				p.pos, ix.firsts = ix.firsts[:1:1], ix.firsts[1:]
+				p.pos[0] = pos
+			} else {
+				p.pos = append(p.pos, pos)
+			}
+			continue
+		}
 		p := ix.lastList[f]
 		if p == nil || ix.lastKey[f] != k {
 			if p = ix.lists[f][k]; p == nil {
@@ -140,10 +309,9 @@ func (ix *index) add(d *dict, r *rec, pos int64) {
 	}
 	ix.lastSec, ix.lastNsec = r.sec, r.nsec
 	k := keyOf(r)
-	in := ix.inboxes[k]
+	in := ix.inbox(k)
 	if in == nil {
-		in = &inboxAgg{key: k}
-		ix.inboxes[k] = in
+		in = ix.newInbox(k)
 	}
 	in.count++
 	if !r.seen {
@@ -160,6 +328,12 @@ func (ix *index) drop(d *dict, r *rec, pos int64) {
 			continue
 		}
 		k := d.lower[c]
+		if f == fieldRecipient {
+			if p := ix.recipientList(k); p != nil && p.popFront(pos) && p.head == len(p.pos) {
+				*p = posting{}
+			}
+			continue
+		}
 		if p := ix.lists[f][k]; p != nil && p.popFront(pos) && p.head == len(p.pos) {
 			delete(ix.lists[f], k)
 			if ix.lastList[f] == p {
@@ -168,12 +342,12 @@ func (ix *index) drop(d *dict, r *rec, pos int64) {
 		}
 	}
 	k := keyOf(r)
-	in := ix.inboxes[k]
+	in := ix.inbox(k)
 	if in == nil {
 		return
 	}
 	if in.count--; in.count <= 0 {
-		delete(ix.inboxes, k)
+		ix.deleteInbox(k)
 		return
 	}
 	in.evicted++
@@ -185,8 +359,8 @@ func (ix *index) drop(d *dict, r *rec, pos int64) {
 
 // evicted is how many messages the inbox k lost to the cap.
 func (ix *index) evicted(k inboxKey) int {
-	if in := ix.inboxes[k]; in != nil {
-		return in.evicted
+	if in := ix.inbox(k); in != nil {
+		return int(in.evicted)
 	}
 	return 0
 }
@@ -196,7 +370,7 @@ func (ix *index) seenChanged(old *rec, seen bool) {
 	if old.seen == seen {
 		return
 	}
-	if in := ix.inboxes[keyOf(old)]; in != nil {
+	if in := ix.inbox(keyOf(old)); in != nil {
 		if seen {
 			in.unread--
 		} else {
@@ -361,6 +535,12 @@ func (s *MemStore) candidates(q query) candidateList {
 }
 
 func (ix *index) list(field int, value uint32) []int64 {
+	if field == fieldRecipient {
+		if p := ix.recipientList(value); p != nil {
+			return p.live()
+		}
+		return nil
+	}
 	if p := ix.lists[field][value]; p != nil {
 		return p.live()
 	}
@@ -427,12 +607,12 @@ func (s *MemStore) inboxRows(q query) []*inboxAgg {
 	same := func(want, have uint32, value string) bool {
 		return want == 0 || d.lower[have] == want && (have == want || strings.EqualFold(value, d.names[have]))
 	}
-	rows := make([]*inboxAgg, 0, len(s.idx.inboxes))
-	for _, in := range s.idx.inboxes {
+	rows := make([]*inboxAgg, 0, s.idx.nInboxes)
+	s.idx.eachInbox(func(in *inboxAgg) {
 		if same(q.vendor, in.key[0], q.f.Vendor) && same(q.tenant, in.key[1], q.f.Tenant) && same(q.recipient, in.key[2], q.f.Recipient) {
 			rows = append(rows, in)
 		}
-	}
+	})
 	sort.Slice(rows, func(i, j int) bool { return rows[i].last > rows[j].last })
 	return rows
 }

@@ -130,6 +130,8 @@ func TestIndexesAgreeWithAScan(t *testing.T) {
 		s := NewMemStore()
 		for b := 0; b < 5; b++ {
 			s.Add(randomMessages(r, 1+r.IntN(80)))
+			// And fan-outs, stored as one blob their records share.
+			s.AddFanOut(randomFanOut(r, 1+r.IntN(40), t0.Add(time.Duration(r.IntN(200))*time.Second)))
 		}
 		// Mark some seen through Update, as GET /_sim/messages/{id} does.
 		for i := 0; i < 10; i++ {
@@ -176,17 +178,21 @@ func TestEvictedPostingsAreCompacted(t *testing.T) {
 	s := NewMemStore()
 	s.Add(randomMessages(rand.New(rand.NewPCG(3, 4)), 1000))
 	s.evictFirst(990)
-	for f, lists := range s.idx.lists {
-		for k, p := range lists {
-			if len(p.pos) > 2*len(p.live())+65 {
-				t.Errorf("field %d list %v keeps %d slots for %d live messages", f, k, len(p.pos), len(p.live()))
-			}
+	check := func(f int, k uint32, p *posting) {
+		if len(p.pos) > 2*len(p.live())+65 {
+			t.Errorf("field %d list %v keeps %d slots for %d live messages", f, k, len(p.pos), len(p.live()))
 		}
 	}
-	total := 0
-	for _, in := range s.idx.inboxes {
-		total += in.count
+	for f, lists := range s.idx.lists {
+		for k, p := range lists {
+			check(f, k, p)
+		}
 	}
+	for k := range s.idx.codes {
+		check(fieldRecipient, uint32(k), &s.idx.codes[k].list)
+	}
+	total := 0
+	s.idx.eachInbox(func(in *inboxAgg) { total += int(in.count) })
 	if total != 10 {
 		t.Fatalf("inbox counts add up to %d, want 10", total)
 	}

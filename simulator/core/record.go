@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,10 @@ type rec struct {
 	nsec int32
 	loc  uint8 // CreatedAt's location, an index into the store's locations
 	seen bool
+	// uuid says the id is a canonical UUID, kept in uid rather than in the blob: the blob then
+	// holds nothing of one message alone, and a fan-out's messages share one.
+	uuid bool
+	uid  [16]byte
 	// Exact spellings, as dictionary codes, of the indexed fields (fieldVendor … fieldChannel)
 	// and of the other repeated strings.
 	f                           [fieldCount]uint32
@@ -42,10 +47,22 @@ type dict struct {
 	lower []uint32 // code → code of its lower-cased spelling
 	refs  []int32
 	free  []uint32
+	// arena, while a batch is added, is room for copies of its new strings.
+	arena []byte
 }
 
 func newDict() dict {
 	return dict{code: map[string]uint32{"": 0}, names: []string{""}, lower: []uint32{0}, refs: []int32{0}}
+}
+
+// reserve makes room for n more strings when n is large: a fan-out to 100,000 users new to the
+// store otherwise grows the map and slices step by step.
+func (d *dict) reserve(n int) {
+	if n < 4096 {
+		return
+	}
+	d.code = withRoom(d.code, n)
+	d.names, d.lower, d.refs = slices.Grow(d.names, n), slices.Grow(d.lower, n), slices.Grow(d.refs, n)
 }
 
 // intern returns s's code and counts one more use of it; filters can then find it in any case.
@@ -56,6 +73,10 @@ func (d *dict) intern(s string) uint32 { return d.add(s, true) }
 func (d *dict) internExact(s string) uint32 { return d.add(s, false) }
 
 func (d *dict) add(s string, folded bool) uint32 {
+	if s == "" { // most names and addresses: no need to hash it
+		d.refs[0]++
+		return 0
+	}
 	if c, ok := d.code[s]; ok {
 		d.refs[c]++
 		if folded && d.lower[c] == c {
@@ -63,7 +84,7 @@ func (d *dict) add(s string, folded bool) uint32 {
 		}
 		return c
 	}
-	s = strings.Clone(s) // the key must not pin a larger string it was cut from
+	s = d.clone(s) // the key must not pin a larger string it was cut from
 	var c uint32
 	if n := len(d.free); n > 0 {
 		c, d.free = d.free[n-1], d.free[:n-1]
@@ -77,6 +98,18 @@ func (d *dict) add(s string, folded bool) uint32 {
 		d.fold(c)
 	}
 	return c
+}
+
+// clone copies s into the arena a batch set up (one allocation for the strings of a fan-out's
+// recipients), or into a string of its own.
+func (d *dict) clone(s string) string {
+	if len(s) > len(d.arena) {
+		return strings.Clone(s)
+	}
+	b := d.arena[:len(s):len(s)]
+	d.arena = d.arena[len(s):]
+	copy(b, s)
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // fold links c to the code of its lower-cased spelling, which c then holds until it is freed.
@@ -149,7 +182,12 @@ func (l *locations) at(i uint8) *time.Location {
 }
 
 // Blob fields, in this order: id, body, title, payload, history (status, time, reason),
-// deliverAt, deliveredAt, requestId, and then, to the end, data as JSON.
+// deliverAt, deliveredAt, requestId, and then, to the end, data as JSON. The id is a tag byte,
+// followed by the id itself only when it is not a canonical UUID (the record keeps those).
+const (
+	idInBlob   = 0
+	idInRecord = 2 // 1 was a UUID's 16 bytes in the blob, before records held them
+)
 
 // encoder caches the JSON of the last Data map written, since a fan-out (and Luma's plain sends)
 // share one map among many messages. It has its own lock: blobs are written outside the store's.
@@ -162,6 +200,7 @@ type encoder struct {
 // encodeRec makes the record of m, interning its repeated strings. The store's lock is held.
 func (s *MemStore) encodeRec(m *Message) rec {
 	r := rec{seq: m.Seq, sec: m.CreatedAt.Unix(), nsec: int32(m.CreatedAt.Nanosecond()), loc: s.locs.index(m.CreatedAt.Location()), seen: m.Seen}
+	r.uid, r.uuid = parseUUID(m.ID)
 	c := &s.recent
 	for f, v := range [fieldCount]string{m.Vendor, m.Tenant, m.Recipient.ID, m.Recipient.Role, m.Recipient.RoleName, m.Channel} {
 		r.f[f] = c.intern(&s.dict, f, v, true)
@@ -219,11 +258,10 @@ func (s *MemStore) encodeBlobWith(m *Message, data []byte) []byte {
 		}
 	}
 	b := make([]byte, 0, size)
-	if u, ok := parseUUID(m.ID); ok {
-		b = append(b, 1)
-		b = append(b, u[:]...)
+	if isUUID(m.ID) {
+		b = append(b, idInRecord)
 	} else {
-		b = append(b, 0)
+		b = append(b, idInBlob)
 		b = appendString(b, m.ID)
 	}
 	b = appendString(b, m.Body)
@@ -463,23 +501,16 @@ func (r *blobReader) view() []byte {
 	return v
 }
 
+// id reads the id a blob holds: "" when the record holds it.
 func (r *blobReader) id() string {
-	if r.byte() == 1 {
-		if len(r.b) < 16 {
-			r.b = nil
-			return ""
-		}
-		var u [16]byte
-		copy(u[:], r.b)
-		r.b = r.b[16:]
-		return formatUUID(u)
+	if r.byte() == idInRecord {
+		return ""
 	}
 	return string(r.view())
 }
 
 func (r *blobReader) skipID() {
-	if r.byte() == 1 {
-		r.b = r.b[min(16, len(r.b)):]
+	if r.byte() == idInRecord {
 		return
 	}
 	r.view()
@@ -520,9 +551,12 @@ func textOf(blob []byte) (body, title string) {
 }
 
 // idOf is the id of a stored message.
-func idOf(blob []byte) string {
-	r := blobReader{blob}
-	return r.id()
+func idOf(r *rec, blob []byte) string {
+	if r.uuid {
+		return formatUUID(r.uid)
+	}
+	br := blobReader{blob}
+	return br.id()
 }
 
 // decode rebuilds the Message a record holds. It shares nothing with the store.
@@ -544,6 +578,9 @@ func (s *MemStore) decodeHead(r *rec, blob []byte) (Message, []byte) {
 	}
 	br := blobReader{blob}
 	m.ID = br.id()
+	if r.uuid {
+		m.ID = formatUUID(r.uid)
+	}
 	m.Body = string(br.view())
 	m.Title = string(br.view())
 	if br.byte() == 1 {
@@ -583,6 +620,22 @@ func decodeData(data []byte) map[string]any {
 	dec.UseNumber()
 	_ = dec.Decode(&m)
 	return m
+}
+
+// isUUID reports whether parseUUID reads s.
+func isUUID(s string) bool {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+		case '0' <= c && c <= '9' || 'a' <= c && c <= 'f':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // parseUUID reads a UUID in its canonical lower-case form only, so formatUUID gives back the

@@ -161,13 +161,13 @@ func (s *MemStore) find(id string) (int64, bool) {
 	return pos, found
 }
 
-// setID indexes the id a blob holds, read from the blob: a UUID is already in its 16 bytes there.
-func (s *MemStore) setID(blob []byte, pos int64) {
-	if len(blob) >= 17 && blob[0] == 1 {
-		s.byUID[[16]byte(blob[1:17])] = pos
+// setID indexes a stored message's id: a UUID by the 16 bytes its record holds.
+func (s *MemStore) setID(r *rec, blob []byte, pos int64) {
+	if r.uuid {
+		s.byUID[r.uid] = pos
 		return
 	}
-	s.byID[idOf(blob)] = pos
+	s.byID[idOf(r, blob)] = pos
 }
 
 func (s *MemStore) deleteID(id string, pos int64) {
@@ -187,7 +187,7 @@ func (s *MemStore) appendLocked(m *Message, blob []byte) {
 	r := s.encodeRec(m)
 	pos := s.base + int64(s.ring.n)
 	stored := s.ring.push(r, blob)
-	s.setID(blob, pos)
+	s.setID(stored, blob, pos)
 	s.idx.add(&s.dict, stored, pos)
 }
 
@@ -201,7 +201,7 @@ func (s *MemStore) Add(msgs []Message) {
 	defer s.mu.Unlock()
 	first := s.base + int64(s.ring.n)
 	s.ring.reserve(len(msgs))
-	s.reserveMaps(len(msgs))
+	s.reserveMaps(len(msgs), 3*len(msgs))
 	for i := range msgs {
 		s.seq++
 		msgs[i].Seq = s.seq
@@ -218,12 +218,14 @@ func (s *MemStore) Add(msgs []Message) {
 
 // reserveMaps sizes the maps a batch of n adds to, when n is large and they are small: a fan-out
 // to 100,000 users new to the store otherwise grows them step by step, rehashing as it goes (a
-// sixth of storing it). Each is copied once into a map with room for the batch.
-func (s *MemStore) reserveMaps(n int) {
-	s.dict.code = withRoom(s.dict.code, 3*n) // recipient, name and address of each
+// sixth of storing it). Each is copied once into a map with room for the batch. strs is how many
+// strings new to the dictionary the batch may bring (its recipients' ids, names and addresses).
+func (s *MemStore) reserveMaps(n, strs int) {
+	s.dict.reserve(strs)
 	s.byUID = withRoom(s.byUID, n)
-	s.idx.inboxes = withRoom(s.idx.inboxes, n)
-	s.idx.lists[fieldRecipient] = withRoom(s.idx.lists[fieldRecipient], n)
+	if n >= 4096 {
+		s.idx.reserve(len(s.dict.names)+strs, n)
+	}
 }
 
 // withRoom returns m, or a copy of it with room for extra more entries when extra is large and
@@ -286,15 +288,9 @@ func sameMap(a, b map[string]any) bool {
 }
 
 func (s *MemStore) reindexLocked() {
-	evicted := map[inboxKey]int{}
-	for k, in := range s.idx.inboxes {
-		evicted[k] = in.evicted
-	}
-	defer func() {
-		for k, in := range s.idx.inboxes {
-			in.evicted = evicted[k]
-		}
-	}()
+	evicted := map[inboxKey]int32{}
+	s.idx.eachInbox(func(in *inboxAgg) { evicted[in.key] = in.evicted })
+	defer s.idx.eachInbox(func(in *inboxAgg) { in.evicted = evicted[in.key] })
 	s.idx = newIndex()
 	for i := range s.ring.n {
 		s.idx.add(&s.dict, s.ring.rec(i), s.base+int64(i))
@@ -347,7 +343,7 @@ func (s *MemStore) Inboxes(f Filter) []Inbox {
 	for _, in := range rows[:n] {
 		last := s.message(in.last)
 		out = append(out, Inbox{Vendor: last.Vendor, Tenant: last.Tenant, Recipient: last.Recipient,
-			Count: in.count, Unread: in.unread, Channels: in.channelNames(&s.dict), Last: &last, Evicted: s.idx.evicted(in.key)})
+			Count: int(in.count), Unread: int(in.unread), Channels: in.channelNames(&s.dict), Last: &last, Evicted: s.idx.evicted(in.key)})
 	}
 	return out
 }

@@ -51,12 +51,8 @@ func (p *Pipeline) journal(x *exchange) {
 	}
 	// A fan-out to every user of a large tenant creates many messages; the journal keeps the
 	// count and the first ids so 10,000 entries can't hold millions of ids.
-	ids := req.CreatedIDs()
-	entry.MessageCount = len(ids)
-	if len(ids) > journalMessageIDs {
-		ids = ids[:journalMessageIDs]
-	}
-	entry.Messages = ids
+	entry.MessageCount = req.CreatedCount()
+	entry.Messages = req.FirstCreated(journalMessageIDs)
 	entry = p.cfg.Journal.Add(entry)
 	if entry.Status >= 400 {
 		p.cfg.Env.Bus.Publish(core.Event{Type: core.EventRequestRejected, Time: req.Received, Vendor: vendor, Data: entry})

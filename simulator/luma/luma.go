@@ -65,6 +65,8 @@ type user struct {
 	RoleName string `json:"roleName"`
 	lower    string
 	roleCode string // strconv.Itoa(Role), made once: a negative number allocates each time
+	// as is the user as a message's recipient, made once with the dataset.
+	as core.Recipient
 }
 
 type tenant struct {
@@ -73,6 +75,9 @@ type tenant struct {
 	Templates map[string]TemplateFixture `json:"templates"`
 	token     string
 	byLogin   map[string]*user
+	// everyone is every user as a recipient, in the tenant's order: "0" without roles notifies
+	// them, and a fan-out shares the list rather than building one per request.
+	everyone []core.Recipient
 }
 
 type state struct {
@@ -143,8 +148,10 @@ func (v *Vendor) Load(section json.RawMessage) (func(), error) {
 				return nil, fmt.Errorf("%s.users[%d]: login %q is defined twice", where, j, login)
 			}
 			u := &user{Login: login, Name: uf.Name, Role: uf.Role, RoleName: name, lower: lower, roleCode: strconv.Itoa(uf.Role)}
+			u.as = core.Recipient{ID: u.Login, Name: u.Name, Role: u.roleCode, RoleName: u.RoleName}
 			t.byLogin[lower] = u
 			t.Users = append(t.Users, u)
+			t.everyone = append(t.everyone, u.as)
 		}
 		for j, tpl := range tf.Templates {
 			tpl.Type = strings.ToLower(tpl.Type)

@@ -244,7 +244,7 @@ func TestSelectRecipients(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			for _, r := range selectRecipients(&core.Request{}, tn, tt.all, tt.named, tt.roles) {
-				got = append(got, r.Login)
+				got = append(got, r.ID)
 			}
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Fatalf("got %v, want %v", got, tt.want)
@@ -329,9 +329,24 @@ func TestNotifiedEnvelopeIsWhatEncodingJSONWrites(t *testing.T) {
 			if err := enc.Encode(e); err != nil {
 				t.Fatal(err)
 			}
-			if got := string(e.appendNotified(data)); got != strings.TrimSuffix(want.String(), "\n") {
+			if got := string(e.appendNotified(recipientList(data))); got != strings.TrimSuffix(want.String(), "\n") {
 				t.Errorf("got  %s\nwant %s", got, want.String())
 			}
 		}
 	}
+}
+
+// recipientList is a []Recipient as the data of a notify's answer.
+type recipientList []Recipient
+
+func (l recipientList) Len() int { return len(l) }
+
+func (l recipientList) Recipient(i int) *core.Recipient {
+	r := l[i]
+	return &core.Recipient{ID: r.LoginID, Name: r.Name, Role: r.Role, RoleName: r.RoleName}
+}
+
+func (l recipientList) AppendID(b []byte, i int) []byte {
+	q := core.AppendJSONString(nil, l[i].MessageID)
+	return append(b, q[1:len(q)-1]...)
 }

@@ -1,0 +1,235 @@
+package core
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"time"
+)
+
+// FanOut is one message delivered to many recipients: every message is the same Message with
+// its own Recipient, id and Seq. A vendor that notifies many users at once (Luma's "0" to every
+// user of a tenant) hands the store one FanOut rather than a Message per user: the store keeps
+// what the messages share once, and the answer, the events and the journal build a message only
+// when they need it. A 100,000-user fan-out was a 34 MB slice of Messages, a blob per message
+// repeating the same body, payload and Data, and an id string each, before anything was stored.
+type FanOut struct {
+	msg        Message
+	recipients []Recipient
+	uids       []byte    // 16 bytes per message: its id
+	firstSeq   int64     // the messages' Seq follow on from it
+	msgs       []Message // set instead by a Store that keeps only whole messages
+}
+
+// Len is the number of messages.
+func (f *FanOut) Len() int { return len(f.recipients) }
+
+// Recipient is the i-th message's recipient. It is shared: read it, don't change it.
+func (f *FanOut) Recipient(i int) *Recipient { return &f.recipients[i] }
+
+// ID is the i-th message's id.
+func (f *FanOut) ID(i int) string { return formatUUID(f.uid(i)) }
+
+// AppendID appends the i-th message's id to b, as ID spells it, without making a string of it.
+func (f *FanOut) AppendID(b []byte, i int) []byte {
+	return appendUUID(b, f.uid(i))
+}
+
+func (f *FanOut) uid(i int) [16]byte { return [16]byte(f.uids[16*i : 16*i+16]) }
+
+// Message is the i-th message as stored, the very Message a Deliver of it would have returned. It
+// shares the maps and slices of every other message of the fan-out: read them, don't change them.
+func (f *FanOut) Message(i int) Message {
+	if f.msgs != nil {
+		return f.msgs[i]
+	}
+	m := f.msg
+	m.ID = f.ID(i)
+	m.Recipient = f.recipients[i]
+	m.Seq = f.firstSeq + int64(i)
+	return m
+}
+
+// messages builds every message, for a Store without AddFanOut.
+func (f *FanOut) messages() []Message {
+	msgs := make([]Message, len(f.recipients))
+	for i := range msgs {
+		msgs[i] = f.Message(i)
+	}
+	return msgs
+}
+
+// fanOutStore is a Store that keeps a fan-out's shared part once (MemStore).
+type fanOutStore interface {
+	AddFanOut(f *FanOut)
+}
+
+// DeliverFanOut stores m, delivered now, once per recipient, each with an id of its own, and
+// publishes one message.delivered event each: what Deliver does with a Message per recipient
+// that differs only in Recipient. m's ID, Recipient and Seq are ignored. Nothing may change m's
+// maps and slices, or recipients, afterwards.
+func (e *Env) DeliverFanOut(req *Request, m Message, recipients []Recipient) *FanOut {
+	now := e.Clock.Now()
+	m.ID, m.Recipient, m.Seq = "", Recipient{}, 0
+	at := now
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = now
+	}
+	if req != nil {
+		m.RequestID = req.ID
+	}
+	delivered(&m, now, &at, nil)
+	f := &FanOut{msg: m, recipients: recipients, uids: e.IDs.uuids(len(recipients))}
+	if len(recipients) == 0 {
+		return f
+	}
+	if fs, ok := e.Store.(fanOutStore); ok {
+		fs.AddFanOut(f)
+	} else {
+		msgs := f.messages()
+		e.Store.Add(msgs)
+		f.msgs = msgs
+	}
+	if req != nil {
+		req.createdFanOut(f)
+	}
+	typ := eventFor(m.Status)
+	e.Bus.PublishBatch(f.Len(), func(i int) Event {
+		return Event{Type: typ, Time: now, Vendor: m.Vendor, Data: f.Message(i)}
+	})
+	return f
+}
+
+// delivered sets what Deliver sets on a message accepted now: delivered, with its history, unless
+// it was accepted in another status (Luminous "sent"): delivered only when its receipt comes, so
+// deliveredAt waits for that.
+// history, when not nil, is a one-entry history the caller shares among a batch's messages.
+func delivered(m *Message, now time.Time, at *time.Time, history []StatusChange) {
+	if m.Status == "" || m.Status == StatusDelivered {
+		m.Status = StatusDelivered
+		if m.History == nil {
+			if history == nil {
+				history = []StatusChange{{Status: StatusDelivered, At: now}}
+			}
+			m.History = history[:1:1]
+		}
+		m.DeliveredAt = at
+		return
+	}
+	m.History = append(m.History, StatusChange{Status: m.Status, At: now})
+}
+
+// fanOutMessage is one message of a fan-out as a Durable store's committer encodes it: the JSON
+// of the Message it stands for, built only then.
+type fanOutMessage struct {
+	f *FanOut
+	i int
+}
+
+func (x fanOutMessage) MarshalJSON() ([]byte, error) { return json.Marshal(x.f.Message(x.i)) }
+
+// appendUUID writes u in the canonical form formatUUID gives.
+func appendUUID(b []byte, u [16]byte) []byte {
+	n := len(b)
+	b = append(b, "00000000-0000-0000-0000-000000000000"...)
+	d := b[n:]
+	hex.Encode(d[0:8], u[0:4])
+	hex.Encode(d[9:13], u[4:6])
+	hex.Encode(d[14:18], u[6:8])
+	hex.Encode(d[19:23], u[8:10])
+	hex.Encode(d[24:], u[10:])
+	return b
+}
+
+// AddFanOut stores a fan-out's messages, in order, as Add would store them one by one: one blob
+// for all of them (the records hold the ids), and the strings they share interned once.
+func (s *MemStore) AddFanOut(f *FanOut) {
+	n := f.Len()
+	m := f.msg
+	m.ID = sharedBlobID // any canonical UUID: the blob then leaves the id to each record
+	blob := s.encodeBlob(&m)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	first := s.base + int64(s.ring.n)
+	s.ring.reserve(n)
+	strs, size := n, 0
+	for i := range f.recipients {
+		rc := &f.recipients[i]
+		size += len(rc.ID) + len(rc.Name) + len(rc.Address)
+		if rc.Name != "" {
+			strs++
+		}
+		if rc.Address != "" {
+			strs++
+		}
+	}
+	s.reserveMaps(n, strs)
+	if n >= 4096 {
+		s.dict.arena = make([]byte, size)
+	}
+	defer func() { s.dict.arena, s.idx.firsts = nil, nil }()
+	f.firstSeq = s.seq + 1
+	d := &s.dict
+	r := rec{sec: m.CreatedAt.Unix(), nsec: int32(m.CreatedAt.Nanosecond()), loc: s.locs.index(m.CreatedAt.Location()), seen: m.Seen, uuid: true}
+	r.f[fieldVendor], r.f[fieldTenant], r.f[fieldChannel] = d.addN(m.Vendor, true, n), d.addN(m.Tenant, true, n), d.addN(m.Channel, true, n)
+	r.status, r.kind = d.addN(m.Status, true, n), d.addN(m.Kind, false, n)
+	for _, fld := range [...]int{fieldVendor, fieldTenant, fieldChannel} {
+		s.idx.grow(fld, d.lower[r.f[fld]], n)
+	}
+	var roles [2]fewCodes // a tenant's users have a handful of roles
+	for i := range n {
+		rc := &f.recipients[i]
+		s.seq++
+		r.seq, r.uid = s.seq, f.uid(i)
+		r.f[fieldRecipient] = d.intern(rc.ID)
+		r.f[fieldRoleCode], r.f[fieldRoleName] = roles[0].intern(d, rc.Role), roles[1].intern(d, rc.RoleName)
+		r.name, r.address = d.internExact(rc.Name), d.internExact(rc.Address)
+		pos := s.base + int64(s.ring.n)
+		stored := s.ring.push(r, blob)
+		s.byUID[r.uid] = pos
+		s.idx.add(d, stored, pos)
+	}
+	s.evictLocked()
+	if s.cap.durable == nil {
+		return
+	}
+	for i := range n {
+		if first+int64(i) < s.base { // already evicted: the batch alone is over the cap
+			continue
+		}
+		seq := f.firstSeq + int64(i)
+		record(s.cap.durable, Change{Table: TableMessages, Op: OpPut, Key: f.ID(i), Seq: seq, Value: fanOutMessage{f, i}})
+	}
+}
+
+const sharedBlobID = "00000000-0000-4000-8000-000000000000"
+
+// addN is add for n uses at once.
+func (d *dict) addN(s string, folded bool, n int) uint32 {
+	c := d.add(s, folded)
+	d.refs[c] += int32(n - 1)
+	return c
+}
+
+// fewCodes remembers the codes of the few values a field takes across a fan-out (a tenant's
+// roles), so most messages take one more use of a code without hashing its string. Codes are
+// not freed while a batch is added, so what it remembers stays right.
+type fewCodes struct {
+	s [8]string
+	c [8]uint32
+	n int
+}
+
+func (fc *fewCodes) intern(d *dict, v string) uint32 {
+	for i := range fc.n {
+		if fc.s[i] == v {
+			d.refs[fc.c[i]]++
+			return fc.c[i]
+		}
+	}
+	c := d.intern(v)
+	if fc.n < len(fc.s) {
+		fc.s[fc.n], fc.c[fc.n] = v, c
+		fc.n++
+	}
+	return c
+}
