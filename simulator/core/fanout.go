@@ -144,6 +144,9 @@ func appendUUID(b []byte, u [16]byte) []byte {
 // for all of them (the records hold the ids), and the strings they share interned once.
 func (s *MemStore) AddFanOut(f *FanOut) {
 	n := f.Len()
+	if n == 0 {
+		return
+	}
 	m := f.msg
 	m.ID = sharedBlobID // any canonical UUID: the blob then leaves the id to each record
 	blob := s.encodeBlob(&m)
@@ -151,7 +154,10 @@ func (s *MemStore) AddFanOut(f *FanOut) {
 	defer s.mu.Unlock()
 	first := s.base + int64(s.ring.n)
 	s.ring.reserve(n)
+	d := &s.dict
+	// One pass over the recipients sizes what the batch adds to and hashes their ids.
 	strs, size := n, 0
+	hashes := make([]uint32, n)
 	for i := range f.recipients {
 		rc := &f.recipients[i]
 		size += len(rc.ID) + len(rc.Name) + len(rc.Address)
@@ -161,32 +167,60 @@ func (s *MemStore) AddFanOut(f *FanOut) {
 		if rc.Address != "" {
 			strs++
 		}
+		hashes[i] = d.code.hash(rc.ID)
 	}
 	s.reserveMaps(n, strs)
 	if n >= 4096 {
-		s.dict.arena = make([]byte, size)
+		d.arena = make([]byte, size)
 	}
 	defer func() { s.dict.arena, s.idx.firsts = nil, nil }()
 	f.firstSeq = s.seq + 1
-	d := &s.dict
 	r := rec{sec: m.CreatedAt.Unix(), nsec: int32(m.CreatedAt.Nanosecond()), loc: s.locs.index(m.CreatedAt.Location()), seen: m.Seen, uuid: true}
 	r.f[fieldVendor], r.f[fieldTenant], r.f[fieldChannel] = d.addN(m.Vendor, true, n), d.addN(m.Tenant, true, n), d.addN(m.Channel, true, n)
 	r.status, r.kind = d.addN(m.Status, true, n), d.addN(m.Kind, false, n)
-	for _, fld := range [...]int{fieldVendor, fieldTenant, fieldChannel} {
-		s.idx.grow(fld, d.lower[r.f[fld]], n)
-	}
 	var roles [2]fewCodes // a tenant's users have a handful of roles
+	// Each step goes over the whole batch in a loop of its own: the tables are mostly out of
+	// cache, and a short loop lets the processor wait for several of them at once. The ids are
+	// interned first, each step reading ahead the slot of the id a few places on, so the wait for
+	// it overlaps the work on the ids before.
+	const ahead = 8
+	codes := make([]uint32, n)
+	var touched uint32
+	for i := range n {
+		if i+ahead < n {
+			touched += d.code.touch(hashes[i+ahead])
+		}
+		if id := f.recipients[i].ID; id != "" {
+			codes[i] = d.addHashed(id, hashes[i], true)
+		} else {
+			codes[i] = d.add(id, true)
+		}
+	}
+	d.touched = touched
 	for i := range n {
 		rc := &f.recipients[i]
 		s.seq++
 		r.seq, r.uid = s.seq, f.uid(i)
-		r.f[fieldRecipient] = d.intern(rc.ID)
+		r.f[fieldRecipient] = codes[i]
 		r.f[fieldRoleCode], r.f[fieldRoleName] = roles[0].intern(d, rc.Role), roles[1].intern(d, rc.RoleName)
 		r.name, r.address = d.internExact(rc.Name), d.internExact(rc.Address)
-		pos := s.base + int64(s.ring.n)
-		stored := s.ring.push(r, blob)
-		s.byUID[r.uid] = pos
-		s.idx.add(d, stored, pos)
+		s.ring.push(r, blob)
+	}
+	for i := range n {
+		s.uids.set(f.uid(i), first+int64(i), s.uidAt)
+	}
+	ix := &s.idx
+	for _, fld := range [...]int{fieldVendor, fieldTenant, fieldChannel} {
+		ix.addRun(d, fld, r.f[fld], first, n)
+	}
+	ix.addTime(&r) // the batch's one time
+	for i := range n {
+		pos := first + int64(i)
+		m := s.at(pos)
+		ix.addTo(d, fieldRecipient, m.f[fieldRecipient], pos)
+		ix.addTo(d, fieldRoleCode, m.f[fieldRoleCode], pos)
+		ix.addTo(d, fieldRoleName, m.f[fieldRoleName], pos)
+		ix.addInbox(m, pos)
 	}
 	s.evictLocked()
 	if s.cap.durable == nil {

@@ -194,23 +194,9 @@ func (ix *index) reserveCodes(n int) {
 // n recipients' first messages as one allocation (a slice per recipient new to the store was an
 // allocation each): a batch of n is about to be added.
 func (ix *index) reserve(codes, n int) {
-	ix.reserveCodes(codes)
+	ix.reserveCodes(codes + 1024) // and the codes of the batch's shared strings
 	ix.inboxes = slices.Grow(ix.inboxes, n)
 	ix.firsts = make([]int64, n)
-}
-
-// grow makes room for n more positions in the list of code k of a field (not the recipient's),
-// which every message of a batch about to be added goes to.
-func (ix *index) grow(field int, k uint32, n int) {
-	if k == 0 || n < 4096 {
-		return
-	}
-	p := ix.lists[field][k]
-	if p == nil {
-		p = &posting{}
-		ix.lists[field][k] = p
-	}
-	p.pos = slices.Grow(p.pos, n)
 }
 
 // recipientList is the list of lower-cased recipient code k, nil when it has none.
@@ -280,34 +266,61 @@ func (ix *index) eachInbox(fn func(*inboxAgg)) {
 
 func (ix *index) add(d *dict, r *rec, pos int64) {
 	for f, c := range r.f {
-		if c == 0 {
-			continue
-		}
-		k := d.lower[c]
-		if f == fieldRecipient {
-			p := &ix.slot(k).list
-			if p.pos == nil && len(ix.firsts) > 0 {
-				p.pos, ix.firsts = ix.firsts[:1:1], ix.firsts[1:]
-				p.pos[0] = pos
-			} else {
-				p.pos = append(p.pos, pos)
-			}
-			continue
-		}
-		p := ix.lastList[f]
-		if p == nil || ix.lastKey[f] != k {
-			if p = ix.lists[f][k]; p == nil {
-				p = &posting{}
-				ix.lists[f][k] = p
-			}
-			ix.lastKey[f], ix.lastList[f] = k, p
-		}
-		p.pos = append(p.pos, pos)
+		ix.addTo(d, f, c, pos)
 	}
+	ix.addTime(r)
+	ix.addInbox(r, pos)
+}
+
+// addTo puts pos in the list of code c (its lower-cased spelling's) of field f.
+func (ix *index) addTo(d *dict, f int, c uint32, pos int64) {
+	if c == 0 {
+		return
+	}
+	k := d.lower[c]
+	if f == fieldRecipient {
+		p := &ix.slot(k).list
+		if p.pos == nil && len(ix.firsts) > 0 {
+			p.pos, ix.firsts = ix.firsts[:1:1], ix.firsts[1:]
+			p.pos[0] = pos
+		} else {
+			p.pos = append(p.pos, pos)
+		}
+		return
+	}
+	p := ix.lastList[f]
+	if p == nil || ix.lastKey[f] != k {
+		if p = ix.lists[f][k]; p == nil {
+			p = &posting{}
+			ix.lists[f][k] = p
+		}
+		ix.lastKey[f], ix.lastList[f] = k, p
+	}
+	p.pos = append(p.pos, pos)
+}
+
+// addRun puts the n positions from first on in the list of code c of field f (not the
+// recipient's): the messages of a fan-out share it.
+func (ix *index) addRun(d *dict, f int, c uint32, first int64, n int) {
+	if c == 0 || n == 0 {
+		return
+	}
+	ix.addTo(d, f, c, first)
+	p := ix.lastList[f]
+	p.pos = slices.Grow(p.pos, n-1)
+	for i := 1; i < n; i++ {
+		p.pos = append(p.pos, first+int64(i))
+	}
+}
+
+func (ix *index) addTime(r *rec) {
 	if r.sec < ix.lastSec || r.sec == ix.lastSec && r.nsec < ix.lastNsec {
 		ix.timeSorted = false
 	}
 	ix.lastSec, ix.lastNsec = r.sec, r.nsec
+}
+
+func (ix *index) addInbox(r *rec, pos int64) {
 	k := keyOf(r)
 	in := ix.inbox(k)
 	if in == nil {

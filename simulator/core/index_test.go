@@ -206,7 +206,7 @@ func TestDictionaryForgetsEvictedStrings(t *testing.T) {
 		s.Add([]Message{{ID: fmt.Sprint(i), Vendor: "kore", Recipient: Recipient{ID: fmt.Sprintf("User%d@Example.com", i), Name: fmt.Sprint("N", i)},
 			Status: StatusDelivered, History: []StatusChange{{Status: fmt.Sprint("s", i)}}}})
 	}
-	if n := len(s.dict.code); n > 100 {
+	if n := s.dict.code.n; n > 100 {
 		t.Fatalf("the dictionary holds %d strings for 10 messages", n)
 	}
 	if got := s.Query(Filter{Recipient: "user999@example.com"}); len(got) != 1 || got[0].Recipient.Name != "N999" || got[0].History[0].Status != "s999" {

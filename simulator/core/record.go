@@ -42,17 +42,19 @@ type rec struct {
 // history entries) that use it and is freed with the last one, so recipients that come and go
 // under --max-messages don't pile up.
 type dict struct {
-	code  map[string]uint32
+	code  strIndex
 	names []string
 	lower []uint32 // code → code of its lower-cased spelling
 	refs  []int32
 	free  []uint32
 	// arena, while a batch is added, is room for copies of its new strings.
 	arena []byte
+	// touched keeps what a batch read ahead of its lookups, so the reads can't be left out.
+	touched uint32
 }
 
 func newDict() dict {
-	return dict{code: map[string]uint32{"": 0}, names: []string{""}, lower: []uint32{0}, refs: []int32{0}}
+	return dict{code: newStrIndex(), names: []string{""}, lower: []uint32{0}, refs: []int32{0}}
 }
 
 // reserve makes room for n more strings when n is large: a fan-out to 100,000 users new to the
@@ -61,7 +63,7 @@ func (d *dict) reserve(n int) {
 	if n < 4096 {
 		return
 	}
-	d.code = withRoom(d.code, n)
+	d.code.reserve(d.code.n + n)
 	d.names, d.lower, d.refs = slices.Grow(d.names, n), slices.Grow(d.lower, n), slices.Grow(d.refs, n)
 }
 
@@ -77,12 +79,13 @@ func (d *dict) add(s string, folded bool) uint32 {
 		d.refs[0]++
 		return 0
 	}
-	if c, ok := d.code[s]; ok {
-		d.refs[c]++
-		if folded && d.lower[c] == c {
-			d.fold(c)
-		}
-		return c
+	return d.addHashed(s, d.code.hash(s), folded)
+}
+
+// addHashed is add with s's hash already worked out.
+func (d *dict) addHashed(s string, h uint32, folded bool) uint32 {
+	if c := d.code.find(s, h, d.names); c != 0 {
+		return d.use(c, folded)
 	}
 	s = d.clone(s) // the key must not pin a larger string it was cut from
 	var c uint32
@@ -93,7 +96,7 @@ func (d *dict) add(s string, folded bool) uint32 {
 		c = uint32(len(d.names))
 		d.names, d.lower, d.refs = append(d.names, s), append(d.lower, c), append(d.refs, 1)
 	}
-	d.code[s] = c
+	d.code.insert(h, c)
 	if folded {
 		d.fold(c)
 	}
@@ -112,6 +115,15 @@ func (d *dict) clone(s string) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
+// use counts one more use of c, a code the dictionary holds.
+func (d *dict) use(c uint32, folded bool) uint32 {
+	d.refs[c]++
+	if folded && d.lower[c] == c {
+		d.fold(c)
+	}
+	return c
+}
+
 // fold links c to the code of its lower-cased spelling, which c then holds until it is freed.
 func (d *dict) fold(c uint32) {
 	if low := strings.ToLower(d.names[c]); low != d.names[c] {
@@ -127,7 +139,7 @@ func (d *dict) release(c uint32) {
 	if d.refs[c]--; d.refs[c] > 0 {
 		return
 	}
-	delete(d.code, d.names[c])
+	d.code.delete(d.code.hash(d.names[c]), c)
 	low := d.lower[c]
 	d.names[c], d.lower[c] = "", 0
 	d.free = append(d.free, c)
@@ -138,8 +150,21 @@ func (d *dict) release(c uint32) {
 
 // lowerCode is the code of s lower-cased, if any stored string has that spelling.
 func (d *dict) lowerCode(s string) (uint32, bool) {
-	c, ok := d.code[strings.ToLower(s)]
-	return c, ok
+	low := strings.ToLower(s)
+	if low == "" {
+		return 0, true
+	}
+	c := d.code.find(low, d.code.hash(low), d.names)
+	return c, c != 0
+}
+
+// each calls fn with every string the dictionary holds but "", and its code.
+func (d *dict) each(fn func(s string, c uint32)) {
+	for c, s := range d.names {
+		if c != 0 && d.refs[c] > 0 {
+			fn(s, uint32(c))
+		}
+	}
 }
 
 // locations remembers the time zones of stored times (usually one or two), so a time comes back

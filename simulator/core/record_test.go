@@ -246,17 +246,18 @@ func TestRecentCodesAreTheDictionarys(t *testing.T) {
 		fresh.internExact(m.Recipient.Name)
 		fresh.internExact(m.Recipient.Address)
 	}
-	for name, c := range s.dict.code {
-		if c == 0 {
-			continue // "" is never freed, so its count only grows
-		}
-		fc, ok := fresh.code[name]
-		if !ok || s.dict.refs[c] != fresh.refs[fc] {
+	// "" is never freed, so its count only grows: each leaves it out.
+	s.dict.each(func(name string, c uint32) {
+		fc := fresh.code.find(name, fresh.code.hash(name), fresh.names)
+		if fc == 0 || s.dict.refs[c] != fresh.refs[fc] {
 			t.Errorf("%q: %d uses, a dictionary built from what is stored has %d", name, s.dict.refs[c], fresh.refs[fc])
 		}
-	}
-	if len(s.dict.code) != len(fresh.code) {
-		t.Errorf("%d strings interned, what is stored needs %d", len(s.dict.code), len(fresh.code))
+		if got := s.dict.code.find(name, s.dict.code.hash(name), s.dict.names); got != c {
+			t.Errorf("%q: the table finds code %d, the dictionary holds it as %d", name, got, c)
+		}
+	})
+	if s.dict.code.n != fresh.code.n {
+		t.Errorf("%d strings interned, what is stored needs %d", s.dict.code.n, fresh.code.n)
 	}
 }
 

@@ -114,8 +114,8 @@ type MemStore struct {
 	mu     sync.RWMutex
 	ring   ring // oldest first; the i-th is at position base+i
 	base   int64
-	byID   map[string]int64   // ids that are not canonical UUIDs
-	byUID  map[[16]byte]int64 // canonical UUIDs, kept as 16 bytes: no string per message
+	byID   map[string]int64 // ids that are not canonical UUIDs
+	uids   uidIndex         // canonical UUIDs, kept as 16 bytes in the records: no string per message
 	seq    int64
 	dict   dict
 	recent recentCodes // the last codes interned, for the next message of a fan-out
@@ -134,7 +134,7 @@ func NewMemStore() *MemStore {
 
 func (s *MemStore) clear() {
 	s.ring, s.base, s.seq = ring{}, 0, 0
-	s.byID, s.byUID = map[string]int64{}, map[[16]byte]int64{}
+	s.byID, s.uids = map[string]int64{}, newUIDIndex()
 	s.dict = newDict() // locations and the encoder's cache stay: blobs being written may use them
 	s.recent = recentCodes{}
 	s.idx = newIndex()
@@ -154,17 +154,19 @@ func (s *MemStore) message(pos int64) Message { return s.decode(s.at(pos), s.blo
 
 func (s *MemStore) find(id string) (int64, bool) {
 	if u, ok := parseUUID(id); ok {
-		pos, found := s.byUID[u]
-		return pos, found
+		return s.uids.find(u, s.uidAt)
 	}
 	pos, found := s.byID[id]
 	return pos, found
 }
 
+// uidAt is the UUID of the message at pos, which is stored.
+func (s *MemStore) uidAt(pos int64) [16]byte { return s.at(pos).uid }
+
 // setID indexes a stored message's id: a UUID by the 16 bytes its record holds.
 func (s *MemStore) setID(r *rec, blob []byte, pos int64) {
 	if r.uuid {
-		s.byUID[r.uid] = pos
+		s.uids.set(r.uid, pos, s.uidAt)
 		return
 	}
 	s.byID[idOf(r, blob)] = pos
@@ -172,9 +174,7 @@ func (s *MemStore) setID(r *rec, blob []byte, pos int64) {
 
 func (s *MemStore) deleteID(id string, pos int64) {
 	if u, ok := parseUUID(id); ok {
-		if s.byUID[u] == pos {
-			delete(s.byUID, u)
-		}
+		s.uids.delete(u, pos)
 		return
 	}
 	if s.byID[id] == pos {
@@ -222,7 +222,9 @@ func (s *MemStore) Add(msgs []Message) {
 // strings new to the dictionary the batch may bring (its recipients' ids, names and addresses).
 func (s *MemStore) reserveMaps(n, strs int) {
 	s.dict.reserve(strs)
-	s.byUID = withRoom(s.byUID, n)
+	if n >= 4096 {
+		s.uids.reserve(s.uids.n + n)
+	}
 	if n >= 4096 {
 		s.idx.reserve(len(s.dict.names)+strs, n)
 	}

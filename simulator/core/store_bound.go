@@ -65,9 +65,7 @@ func (s *MemStore) evictFirst(n int) {
 	for range n {
 		r, blob, pos := s.ring.rec(0), s.ring.blob(0), s.base
 		if r.uuid {
-			if s.byUID[r.uid] == pos {
-				delete(s.byUID, r.uid)
-			}
+			s.uids.delete(r.uid, pos)
 		} else {
 			s.deleteID(idOf(r, blob), pos)
 		}
