@@ -46,7 +46,9 @@ func (p *posting) popFront(pos int64) bool {
 }
 
 // inboxAgg is what Inboxes reports for one recipient, kept up to date on every add, change and
-// eviction so listing inboxes costs the number of inboxes, not the number of messages.
+// eviction so listing inboxes costs the number of inboxes, not the number of messages. It holds
+// no pointers: a store keeps a hundred thousand of them in one array, which the collector then
+// has no reason to look into.
 type inboxAgg struct {
 	key    inboxKey
 	next   int32 // 1 + the arena index of the next inbox of the same recipient code; 0 ends
@@ -55,10 +57,10 @@ type inboxAgg struct {
 	// evicted is how many of its messages went to keep the store under its cap; it is
 	// forgotten with the inbox when its last message goes.
 	evicted int32
-	// An inbox sees one or two channels, kept in place; any more in more (a slice per inbox was
-	// an allocation for each recipient new to the store).
+	// An inbox sees one or two channels, kept in place; any more are in an overflow list (more
+	// is 1 + its index).
 	ch   [2]channelCount
-	more []channelCount
+	more int32
 	last int64 // position of its newest message
 }
 
@@ -67,7 +69,34 @@ type channelCount struct {
 	n    int32
 }
 
-func (in *inboxAgg) addChannel(c uint32) {
+// overflow holds the channels of inboxes that have seen more than two.
+type overflow struct {
+	lists [][]channelCount
+	free  []int32
+}
+
+func (o *overflow) of(in *inboxAgg) *[]channelCount {
+	if in.more == 0 {
+		if n := len(o.free); n > 0 {
+			in.more, o.free = o.free[n-1], o.free[:n-1]
+		} else {
+			o.lists = append(o.lists, nil)
+			in.more = int32(len(o.lists))
+		}
+	}
+	return &o.lists[in.more-1]
+}
+
+// release gives back in's overflow list once it is empty.
+func (o *overflow) release(in *inboxAgg) {
+	if in.more != 0 && len(o.lists[in.more-1]) == 0 {
+		o.lists[in.more-1] = nil
+		o.free = append(o.free, in.more)
+		in.more = 0
+	}
+}
+
+func (in *inboxAgg) addChannel(c uint32, o *overflow) {
 	free := -1
 	for i := range in.ch {
 		switch {
@@ -78,32 +107,43 @@ func (in *inboxAgg) addChannel(c uint32) {
 			free = i
 		}
 	}
-	for i := range in.more {
-		if in.more[i].code == c {
-			in.more[i].n++
-			return
+	if in.more != 0 {
+		more := o.lists[in.more-1]
+		for i := range more {
+			if more[i].code == c {
+				more[i].n++
+				return
+			}
 		}
 	}
 	if free >= 0 {
 		in.ch[free] = channelCount{c, 1}
 		return
 	}
-	in.more = append(in.more, channelCount{c, 1})
+	more := o.of(in)
+	*more = append(*more, channelCount{c, 1})
 }
 
-func (in *inboxAgg) dropChannel(c uint32) {
+func (in *inboxAgg) dropChannel(c uint32, o *overflow) {
 	for i := range in.ch {
 		if in.ch[i].n > 0 && in.ch[i].code == c {
-			if in.ch[i].n--; in.ch[i].n == 0 && len(in.more) > 0 {
-				in.ch[i], in.more = in.more[0], in.more[1:]
+			if in.ch[i].n--; in.ch[i].n == 0 && in.more != 0 {
+				more := o.of(in)
+				in.ch[i], *more = (*more)[0], (*more)[1:]
+				o.release(in)
 			}
 			return
 		}
 	}
-	for i := range in.more {
-		if in.more[i].code == c {
-			if in.more[i].n--; in.more[i].n <= 0 {
-				in.more = append(in.more[:i], in.more[i+1:]...)
+	if in.more == 0 {
+		return
+	}
+	more := o.of(in)
+	for i := range *more {
+		if (*more)[i].code == c {
+			if (*more)[i].n--; (*more)[i].n <= 0 {
+				*more = append((*more)[:i], (*more)[i+1:]...)
+				o.release(in)
 			}
 			return
 		}
@@ -111,15 +151,17 @@ func (in *inboxAgg) dropChannel(c uint32) {
 }
 
 // channelNames lists the inbox's channels, sorted.
-func (in *inboxAgg) channelNames(d *dict) []string {
-	out := make([]string, 0, len(in.ch)+len(in.more))
+func (in *inboxAgg) channelNames(d *dict, o *overflow) []string {
+	out := make([]string, 0, len(in.ch))
 	for _, c := range in.ch {
 		if c.n > 0 {
 			out = append(out, d.names[c.code])
 		}
 	}
-	for _, c := range in.more {
-		out = append(out, d.names[c.code])
+	if in.more != 0 {
+		for _, c := range o.lists[in.more-1] {
+			out = append(out, d.names[c.code])
+		}
 	}
 	sort.Strings(out)
 	return out
@@ -144,6 +186,7 @@ type index struct {
 	inboxes     []inboxAgg
 	freeInboxes []int32
 	nInboxes    int
+	overflow    overflow // channels past an inbox's second
 	// firsts, while a batch is added, is room for the first position of new recipients' lists.
 	firsts []int64
 	// timeSorted holds while every message was created no earlier than the one before it; then a
@@ -151,11 +194,39 @@ type index struct {
 	timeSorted bool
 	lastSec    int64
 	lastNsec   int32
-	// last remembers each field's most recent list: a fan-out's messages share vendor, tenant,
-	// role and channel, so most adds skip the map lookup.
-	lastKey  [fieldCount]uint32
-	lastList [fieldCount]*posting
-	textCap  int // TextScanCap; a test lowers it
+	// recent remembers each field's most recent lists: a fan-out's messages share vendor, tenant
+	// and channel and have a handful of roles, so most adds skip the map lookup.
+	recent  [fieldCount]recentLists
+	textCap int // TextScanCap; a test lowers it
+}
+
+// recentLists is a field's last few lists by code.
+type recentLists struct {
+	key  [8]uint32
+	list [8]*posting
+	next int
+}
+
+func (rl *recentLists) get(k uint32) *posting {
+	for i, p := range rl.list {
+		if p != nil && rl.key[i] == k {
+			return p
+		}
+	}
+	return nil
+}
+
+func (rl *recentLists) put(k uint32, p *posting) {
+	rl.key[rl.next], rl.list[rl.next] = k, p
+	rl.next = (rl.next + 1) % len(rl.list)
+}
+
+func (rl *recentLists) forget(p *posting) {
+	for i := range rl.list {
+		if rl.list[i] == p {
+			rl.list[i] = nil
+		}
+	}
 }
 
 func newIndex() index {
@@ -246,6 +317,10 @@ func (ix *index) deleteInbox(k inboxKey) {
 		in := &ix.inboxes[i-1]
 		if in.key == k {
 			*link = in.next
+			if in.more != 0 {
+				ix.overflow.lists[in.more-1] = ix.overflow.lists[in.more-1][:0]
+				ix.overflow.release(in)
+			}
 			*in = inboxAgg{}
 			ix.freeInboxes = append(ix.freeInboxes, i)
 			ix.nInboxes--
@@ -272,10 +347,11 @@ func (ix *index) add(d *dict, r *rec, pos int64) {
 	ix.addInbox(r, pos)
 }
 
-// addTo puts pos in the list of code c (its lower-cased spelling's) of field f.
-func (ix *index) addTo(d *dict, f int, c uint32, pos int64) {
+// addTo puts pos in the list of code c (its lower-cased spelling's) of field f, and returns the
+// list.
+func (ix *index) addTo(d *dict, f int, c uint32, pos int64) *posting {
 	if c == 0 {
-		return
+		return nil
 	}
 	k := d.lower[c]
 	if f == fieldRecipient {
@@ -286,17 +362,18 @@ func (ix *index) addTo(d *dict, f int, c uint32, pos int64) {
 		} else {
 			p.pos = append(p.pos, pos)
 		}
-		return
+		return p
 	}
-	p := ix.lastList[f]
-	if p == nil || ix.lastKey[f] != k {
+	p := ix.recent[f].get(k)
+	if p == nil {
 		if p = ix.lists[f][k]; p == nil {
 			p = &posting{}
 			ix.lists[f][k] = p
 		}
-		ix.lastKey[f], ix.lastList[f] = k, p
+		ix.recent[f].put(k, p)
 	}
 	p.pos = append(p.pos, pos)
+	return p
 }
 
 // addRun puts the n positions from first on in the list of code c of field f (not the
@@ -305,8 +382,7 @@ func (ix *index) addRun(d *dict, f int, c uint32, first int64, n int) {
 	if c == 0 || n == 0 {
 		return
 	}
-	ix.addTo(d, f, c, first)
-	p := ix.lastList[f]
+	p := ix.addTo(d, f, c, first)
 	p.pos = slices.Grow(p.pos, n-1)
 	for i := 1; i < n; i++ {
 		p.pos = append(p.pos, first+int64(i))
@@ -330,7 +406,7 @@ func (ix *index) addInbox(r *rec, pos int64) {
 	if !r.seen {
 		in.unread++
 	}
-	in.addChannel(r.f[fieldChannel])
+	in.addChannel(r.f[fieldChannel], &ix.overflow)
 	in.last = pos
 }
 
@@ -349,9 +425,7 @@ func (ix *index) drop(d *dict, r *rec, pos int64) {
 		}
 		if p := ix.lists[f][k]; p != nil && p.popFront(pos) && p.head == len(p.pos) {
 			delete(ix.lists[f], k)
-			if ix.lastList[f] == p {
-				ix.lastList[f] = nil
-			}
+			ix.recent[f].forget(p)
 		}
 	}
 	k := keyOf(r)
@@ -367,7 +441,7 @@ func (ix *index) drop(d *dict, r *rec, pos int64) {
 	if !r.seen {
 		in.unread--
 	}
-	in.dropChannel(r.f[fieldChannel])
+	in.dropChannel(r.f[fieldChannel], &ix.overflow)
 }
 
 // evicted is how many messages the inbox k lost to the cap.

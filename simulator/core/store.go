@@ -332,10 +332,11 @@ func (s *MemStore) Inboxes(f Filter) []Inbox {
 		return []Inbox{}
 	}
 	var rows []*inboxAgg
+	o := &s.idx.overflow
 	if onlyInboxKeys(f) {
 		rows = s.inboxRows(q)
 	} else {
-		rows = s.inboxesByScan(q)
+		rows, o = s.inboxesByScan(q)
 	}
 	n := len(rows)
 	if f.Limit > 0 && n > f.Limit {
@@ -345,14 +346,15 @@ func (s *MemStore) Inboxes(f Filter) []Inbox {
 	for _, in := range rows[:n] {
 		last := s.message(in.last)
 		out = append(out, Inbox{Vendor: last.Vendor, Tenant: last.Tenant, Recipient: last.Recipient,
-			Count: int(in.count), Unread: int(in.unread), Channels: in.channelNames(&s.dict), Last: &last, Evicted: s.idx.evicted(in.key)})
+			Count: int(in.count), Unread: int(in.unread), Channels: in.channelNames(&s.dict, o), Last: &last, Evicted: s.idx.evicted(in.key)})
 	}
 	return out
 }
 
 // inboxesByScan summarises the messages matching a filter the inbox aggregates can't answer
 // (role, channel, status, text, time), most recent activity first.
-func (s *MemStore) inboxesByScan(q query) []*inboxAgg {
+func (s *MemStore) inboxesByScan(q query) ([]*inboxAgg, *overflow) {
+	o := &overflow{}
 	idx := map[inboxKey]*inboxAgg{}
 	var order []*inboxAgg
 	all := q
@@ -370,10 +372,10 @@ func (s *MemStore) inboxesByScan(q query) []*inboxAgg {
 		if !r.seen {
 			in.unread++
 		}
-		in.addChannel(r.f[fieldChannel])
+		in.addChannel(r.f[fieldChannel], o)
 		return true
 	})
-	return order
+	return order, o
 }
 
 func (s *MemStore) Count(f Filter) int {
