@@ -254,7 +254,7 @@ func (e *Env) Schedule(req *Request, at time.Time, msgs ...Message) []Message {
 	}
 	e.Clock.AfterFunc(at.Sub(now), func() {
 		for _, id := range ids {
-			e.SetStatus(id, StatusDelivered, "")
+			e.ChangeStatus(id, StatusDelivered, "")
 		}
 	})
 	return msgs
@@ -315,15 +315,31 @@ func (e *Env) publish(req *Request, msgs []Message, typ string, now time.Time) {
 // SetStatus moves a stored message to status and publishes the change (message.delivered when it
 // becomes delivered, message.sent when sent, message.status otherwise).
 func (e *Env) SetStatus(id, status, reason string) (Message, bool) {
+	return e.changeStatus(id, status, reason, true)
+}
+
+// ChangeStatus is SetStatus for a caller that doesn't read the changed message: the change, its
+// event and what --data records are the same, but the message is read back only if a subscriber
+// (or a client resuming the event stream) reads the event.
+func (e *Env) ChangeStatus(id, status, reason string) bool {
+	_, ok := e.changeStatus(id, status, reason, false)
+	return ok
+}
+
+func (e *Env) changeStatus(id, status, reason string, read bool) (Message, bool) {
 	now := e.Clock.Now()
-	m, ok := e.Store.Update(id, func(m *Message) {
-		m.Status = status
-		m.History = append(m.History, StatusChange{Status: status, At: now, Reason: reason})
-		if status == StatusDelivered {
-			t := now
-			m.DeliveredAt = &t
+	if st, ok := e.Store.(statusStore); ok {
+		v, ok := st.setStatus(id, status, reason, now)
+		if !ok {
+			return Message{}, false
 		}
-	})
+		e.Bus.Publish(Event{Type: eventFor(status), Time: now, Vendor: v.strs.vendor, deferred: v})
+		if !read {
+			return Message{}, true
+		}
+		return v.Message(), true
+	}
+	m, ok := e.Store.Update(id, statusChange(status, reason, now))
 	if !ok {
 		return m, false
 	}

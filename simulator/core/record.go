@@ -547,6 +547,18 @@ func (r *blobReader) time(locs *locations) time.Time {
 	return time.Unix(sec, int64(nsec)).In(locs.at(r.byte()))
 }
 
+func (r *blobReader) skipTime() {
+	r.uvarint()
+	r.uvarint()
+	r.byte()
+}
+
+func (r *blobReader) skipOptionalTime() {
+	if r.byte() != 0 {
+		r.skipTime()
+	}
+}
+
 func (r *blobReader) optionalTime(locs *locations) *time.Time {
 	if r.byte() == 0 {
 		return nil
@@ -593,14 +605,33 @@ func (s *MemStore) decode(r *rec, blob []byte) Message {
 
 // decodeHead is decode without Data, whose JSON (the blob's tail) it returns.
 func (s *MemStore) decodeHead(r *rec, blob []byte) (Message, []byte) {
+	rs := s.strings(r)
+	m := rs.message(r, &s.locs)
+	return m, decodeBlob(&m, r, blob, &s.locs)
+}
+
+// recStrings are the strings a record holds as dictionary codes.
+type recStrings struct {
+	vendor, tenant, channel, kind, status string
+	recipient                             Recipient
+}
+
+func (s *MemStore) strings(r *rec) recStrings {
 	d := &s.dict
-	m := Message{
-		Vendor: d.names[r.f[fieldVendor]], Tenant: d.names[r.f[fieldTenant]],
-		Recipient: Recipient{ID: d.names[r.f[fieldRecipient]], Name: d.names[r.name], Role: d.names[r.f[fieldRoleCode]],
-			RoleName: d.names[r.f[fieldRoleName]], Address: d.names[r.address]},
-		Channel: d.names[r.f[fieldChannel]], Kind: d.names[r.kind], Status: d.names[r.status],
-		Seen: r.seen, CreatedAt: time.Unix(r.sec, int64(r.nsec)).In(s.locs.at(r.loc)), Seq: r.seq,
-	}
+	return recStrings{vendor: d.names[r.f[fieldVendor]], tenant: d.names[r.f[fieldTenant]], channel: d.names[r.f[fieldChannel]],
+		kind: d.names[r.kind], status: d.names[r.status],
+		recipient: Recipient{ID: d.names[r.f[fieldRecipient]], Name: d.names[r.name], Role: d.names[r.f[fieldRoleCode]],
+			RoleName: d.names[r.f[fieldRoleName]], Address: d.names[r.address]}}
+}
+
+// message is the part of a Message the record holds.
+func (rs *recStrings) message(r *rec, locs *locations) Message {
+	return Message{Vendor: rs.vendor, Tenant: rs.tenant, Recipient: rs.recipient, Channel: rs.channel, Kind: rs.kind,
+		Status: rs.status, Seen: r.seen, CreatedAt: time.Unix(r.sec, int64(r.nsec)).In(locs.at(r.loc)), Seq: r.seq}
+}
+
+// decodeBlob reads the blob's fields into m, and returns the rest: Data's JSON.
+func decodeBlob(m *Message, r *rec, blob []byte, locs *locations) []byte {
 	br := blobReader{blob}
 	m.ID = br.id()
 	if r.uuid {
@@ -619,14 +650,14 @@ func (s *MemStore) decodeHead(r *rec, blob []byte) (Message, []byte) {
 		for i := range m.History {
 			h := &m.History[i]
 			h.Status = string(br.view())
-			h.At = br.time(&s.locs)
+			h.At = br.time(locs)
 			h.Reason = string(br.view())
 		}
 	}
-	m.DeliverAt = br.optionalTime(&s.locs)
-	m.DeliveredAt = br.optionalTime(&s.locs)
+	m.DeliverAt = br.optionalTime(locs)
+	m.DeliveredAt = br.optionalTime(locs)
 	m.RequestID = string(br.view())
-	return m, br.b // the rest is Data
+	return br.b // the rest is Data
 }
 
 // decodeData reads a Data map back as encoding/json with UseNumber would, without its reflection
