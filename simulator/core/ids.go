@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	mrand "math/rand/v2"
 	"sync"
+	"unsafe"
 
 	"github.com/google/uuid"
 )
@@ -46,6 +47,20 @@ func (g *IDs) UUID() string {
 	g.mu.Unlock()
 	setVersion4(u[:])
 	return u.String()
+}
+
+// PrefixedUUID is prefix followed by what UUID would return, from the same random bytes, made as
+// one string (a Kore job step names two things per identity this way).
+func (g *IDs) PrefixedUUID(prefix string) string {
+	var u [16]byte
+	g.mu.Lock()
+	_, _ = g.rng.Read(u[:])
+	g.mu.Unlock()
+	setVersion4(u[:])
+	b := make([]byte, len(prefix), len(prefix)+36)
+	copy(b, prefix)
+	b = appendUUID(b, u)
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // uuids returns the next n UUIDs as 16 bytes each, the very ones n calls of UUID would give
