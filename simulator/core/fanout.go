@@ -131,16 +131,29 @@ func (x fanOutMessage) MarshalJSON() ([]byte, error) { return json.Marshal(x.f.M
 func appendUUID(b []byte, u [16]byte) []byte {
 	n := len(b)
 	b = append(b, "00000000-0000-0000-0000-000000000000"...)
-	d := b[n : n+36]
-	at := 0
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			at++ // past a dash
-		}
-		d[at], d[at+1] = hexPairs[2*int(c)], hexPairs[2*int(c)+1]
-		at += 2
-	}
+	d := (*[36]byte)(b[n : n+36])
+	hexPair(d[0:2], u[0])
+	hexPair(d[2:4], u[1])
+	hexPair(d[4:6], u[2])
+	hexPair(d[6:8], u[3])
+	hexPair(d[9:11], u[4])
+	hexPair(d[11:13], u[5])
+	hexPair(d[14:16], u[6])
+	hexPair(d[16:18], u[7])
+	hexPair(d[19:21], u[8])
+	hexPair(d[21:23], u[9])
+	hexPair(d[24:26], u[10])
+	hexPair(d[26:28], u[11])
+	hexPair(d[28:30], u[12])
+	hexPair(d[30:32], u[13])
+	hexPair(d[32:34], u[14])
+	hexPair(d[34:36], u[15])
 	return b
+}
+
+func hexPair(d []byte, c byte) {
+	_ = d[1]
+	d[0], d[1] = hexPairs[2*int(c)], hexPairs[2*int(c)+1]
 }
 
 const hexPairs = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f" +
@@ -167,9 +180,8 @@ func (s *MemStore) AddFanOut(f *FanOut) {
 	first := s.base + int64(s.ring.n)
 	s.ring.reserve(n)
 	d := &s.dict
-	// One pass over the recipients sizes what the batch adds to and hashes their ids.
+	// One pass over the recipients sizes what the batch adds to.
 	strs, size := n, 0
-	hashes := make([]uint32, n)
 	for i := range f.recipients {
 		rc := &f.recipients[i]
 		size += len(rc.ID) + len(rc.Name) + len(rc.Address)
@@ -179,7 +191,6 @@ func (s *MemStore) AddFanOut(f *FanOut) {
 		if rc.Address != "" {
 			strs++
 		}
-		hashes[i] = d.code.hash(rc.ID)
 	}
 	s.reserveMaps(n, strs)
 	if n >= 4096 {
@@ -190,37 +201,23 @@ func (s *MemStore) AddFanOut(f *FanOut) {
 	r := rec{sec: m.CreatedAt.Unix(), nsec: int32(m.CreatedAt.Nanosecond()), loc: s.locs.index(m.CreatedAt.Location()), seen: m.Seen, uuid: true}
 	r.f[fieldVendor], r.f[fieldTenant], r.f[fieldChannel] = d.addN(m.Vendor, true, n), d.addN(m.Tenant, true, n), d.addN(m.Channel, true, n)
 	r.status, r.kind = d.addN(m.Status, true, n), d.addN(m.Kind, false, n)
+	// The recipients' ids, then their names, then their addresses, each in a pass of its own:
+	// new ids take codes one after the other, so the index's slots for them are too.
+	ids, names, addresses := make([]uint32, n), make([]uint32, n), make([]uint32, n)
+	hashes := make([]uint32, n)
+	d.internAll(n, func(i int) string { return f.recipients[i].ID }, true, hashes, ids)
+	d.internAll(n, func(i int) string { return f.recipients[i].Name }, false, hashes, names)
+	d.internAll(n, func(i int) string { return f.recipients[i].Address }, false, hashes, addresses)
 	var roles [2]fewCodes // a tenant's users have a handful of roles
-	// Each step goes over the whole batch in a loop of its own: the tables are mostly out of
-	// cache, and a short loop lets the processor wait for several of them at once. The ids are
-	// interned first, each step reading ahead the slot of the id a few places on, so the wait for
-	// it overlaps the work on the ids before.
-	const ahead = 8
-	codes := make([]uint32, n)
-	var touched uint32
-	for i := range n {
-		if i+ahead < n {
-			touched += d.code.touch(hashes[i+ahead])
-		}
-		if id := f.recipients[i].ID; id != "" {
-			codes[i] = d.addHashed(id, hashes[i], true)
-		} else {
-			codes[i] = d.add(id, true)
-		}
-	}
-	d.touched = touched
 	for i := range n {
 		rc := &f.recipients[i]
 		s.seq++
 		r.seq, r.uid = s.seq, f.uid(i)
-		r.f[fieldRecipient] = codes[i]
+		r.f[fieldRecipient], r.name, r.address = ids[i], names[i], addresses[i]
 		r.f[fieldRoleCode], r.f[fieldRoleName] = roles[0].intern(d, rc.Role), roles[1].intern(d, rc.RoleName)
-		r.name, r.address = d.internExact(rc.Name), d.internExact(rc.Address)
 		s.ring.push(r, blob)
 	}
-	for i := range n {
-		s.uids.set(f.uid(i), first+int64(i), s.uidAt)
-	}
+	s.uids.setAll(n, f.uid, first, s.uidAt)
 	ix := &s.idx
 	for _, fld := range [...]int{fieldVendor, fieldTenant, fieldChannel} {
 		ix.addRun(d, fld, r.f[fld], first, n)
@@ -248,6 +245,36 @@ func (s *MemStore) AddFanOut(f *FanOut) {
 }
 
 const sharedBlobID = "00000000-0000-4000-8000-000000000000"
+
+// aheadBlock is how many lookups a batch reads ahead of: a table mostly out of cache is read
+// for a block of keys in a short loop, whose reads the processor overlaps, before the keys are
+// looked up one by one (a lookup's wait for memory was most of a fan-out's interning).
+const aheadBlock = 64
+
+// internAll interns the n strings get gives, folded or exact, into codes, reading the table
+// ahead a block at a time; hashes is room for n hashes.
+func (d *dict) internAll(n int, get func(int) string, folded bool, hashes, codes []uint32) {
+	for i := range n {
+		if s := get(i); s != "" {
+			hashes[i] = d.code.hash(s)
+		}
+	}
+	var ahead [aheadBlock]uint32
+	for start := 0; start < n; start += aheadBlock {
+		end := min(start+aheadBlock, n)
+		for j := end; j < min(end+aheadBlock, n); j++ {
+			ahead[j-end] = d.code.touch(hashes[j])
+		}
+		for i := start; i < end; i++ {
+			if s := get(i); s != "" {
+				codes[i] = d.addHashed(s, hashes[i], folded)
+			} else {
+				codes[i] = d.add(s, folded)
+			}
+		}
+	}
+	d.touched += ahead[0]
+}
 
 // addN is add for n uses at once.
 func (d *dict) addN(s string, folded bool, n int) uint32 {

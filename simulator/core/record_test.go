@@ -287,3 +287,30 @@ func BenchmarkStoreAddFanOut(b *testing.B) {
 		b.StopTimer()
 	}
 }
+
+// BenchmarkStoreAddFanOutShared is BenchmarkStoreAddFanOut stored as one FanOut, the way
+// Env.DeliverFanOut hands a fan-out to the store: one blob for all, the recipients' strings
+// interned in a batch.
+func BenchmarkStoreAddFanOutShared(b *testing.B) {
+	const n = 100000
+	at := time.Date(2026, 11, 30, 4, 5, 6, 7, time.UTC)
+	data := map[string]any{"templateId": "-1", "templateType": "TEXT"}
+	recipients := make([]Recipient, n)
+	for i := range recipients {
+		user := fmt.Sprintf("user%06d", i)
+		recipients[i] = Recipient{ID: user, Name: "User " + user, Role: "-4", RoleName: "Self-service", Address: user + "@example.com"}
+	}
+	m := Message{Vendor: "luma", Tenant: "big", Channel: ChannelLumaChat, Kind: "text", Status: "sent",
+		Body: "Company-wide: the office is closed tomorrow", Data: data, CreatedAt: at, RequestID: "req-1",
+		Payload: json.RawMessage(`{"recipients":{"contacts":"0"},"message":"Company-wide: the office is closed tomorrow"}`)}
+	s := NewBoundedMemStore(n)
+	ids := NewIDs(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		s.Reset()
+		f := &FanOut{msg: m, recipients: recipients, uids: ids.uuids(n)}
+		b.StartTimer()
+		s.AddFanOut(f)
+	}
+}

@@ -8,9 +8,10 @@ import "hash/maphash"
 // each insert hashed the key and touched a control word and a slot, mostly out of cache; here it
 // touches one 16-byte slot. Guarded by the store's lock.
 type uidIndex struct {
-	slots []uidSlot // a power of two long, at most half full
-	n     int
-	seed  maphash.Seed
+	slots   []uidSlot // a power of two long, at most half full
+	n       int
+	seed    maphash.Seed
+	touched int64 // keeps what setAll read ahead, so the reads can't be left out
 }
 
 // uidSlot is empty when pos is 0; otherwise it holds position pos-1.
@@ -46,7 +47,11 @@ func (x *uidIndex) set(u [16]byte, pos int64, uidAt func(int64) [16]byte) {
 	if 2*(x.n+1) > len(x.slots) {
 		x.reserve(x.n + 1)
 	}
-	h := x.hash(u)
+	x.setHashed(u, x.hash(u), pos, uidAt)
+}
+
+// setHashed is set with u's hash h, in a table with room for one more.
+func (x *uidIndex) setHashed(u [16]byte, h uint64, pos int64, uidAt func(int64) [16]byte) {
 	mask := uint64(len(x.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		sl := &x.slots[i]
@@ -60,6 +65,30 @@ func (x *uidIndex) set(u [16]byte, pos int64, uidAt func(int64) [16]byte) {
 			return
 		}
 	}
+}
+
+// setAll sets the n UUIDs uid gives to the positions from first on, reading the table ahead a
+// block at a time (see internAll).
+func (x *uidIndex) setAll(n int, uid func(int) [16]byte, first int64, uidAt func(int64) [16]byte) {
+	if 2*(x.n+n) > len(x.slots) {
+		x.reserve(x.n + n)
+	}
+	hashes := make([]uint64, n)
+	for i := range n {
+		hashes[i] = x.hash(uid(i))
+	}
+	mask := uint64(len(x.slots) - 1)
+	var ahead [aheadBlock]int64
+	for start := 0; start < n; start += aheadBlock {
+		end := min(start+aheadBlock, n)
+		for j := end; j < min(end+aheadBlock, n); j++ {
+			ahead[j-end] = x.slots[hashes[j]&mask].pos
+		}
+		for i := start; i < end; i++ {
+			x.setHashed(uid(i), hashes[i], first+int64(i), uidAt)
+		}
+	}
+	x.touched += ahead[0]
 }
 
 // delete forgets u if it finds pos, shifting back the slots after it that belong before the gap

@@ -119,6 +119,7 @@ func (v *Vendor) Load(section json.RawMessage) (func(), error) {
 	}
 	st := &state{byToken: map[string]*tenant{}}
 	ids := map[string]bool{}
+	roleCodes := map[int]string{} // one string per role, shared by its users: see roleJSON
 	for i, tf := range fx.Tenants {
 		where := fmt.Sprintf("tenants[%d]", i)
 		if tf.ID == "" || tf.Token == "" {
@@ -147,7 +148,12 @@ func (v *Vendor) Load(section json.RawMessage) (func(), error) {
 			if _, dup := t.byLogin[lower]; dup {
 				return nil, fmt.Errorf("%s.users[%d]: login %q is defined twice", where, j, login)
 			}
-			u := &user{Login: login, Name: uf.Name, Role: uf.Role, RoleName: name, lower: lower, roleCode: strconv.Itoa(uf.Role)}
+			code, ok := roleCodes[uf.Role]
+			if !ok {
+				code = strconv.Itoa(uf.Role)
+				roleCodes[uf.Role] = code
+			}
+			u := &user{Login: login, Name: uf.Name, Role: uf.Role, RoleName: name, lower: lower, roleCode: code}
 			u.as = core.Recipient{ID: u.Login, Name: u.Name, Role: u.roleCode, RoleName: u.RoleName}
 			t.byLogin[lower] = u
 			t.Users = append(t.Users, u)

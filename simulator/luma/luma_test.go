@@ -2,6 +2,7 @@ package luma
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -320,6 +321,7 @@ func TestNotifiedEnvelopeIsWhatEncodingJSONWrites(t *testing.T) {
 		{},
 		{{LoginID: "ruth", Name: "Ruth", Role: "-4", RoleName: "Self-service", MessageID: "6c3b3f0e-7d1a-4a8e-9a55-0d7c4f0b8a21"}},
 		{{LoginID: `a"b\c`, Role: "-1", RoleName: "Administrator", MessageID: "x"}, {LoginID: "<&>", Name: "Zoë\n\u2028", Role: "-5", RoleName: "Guest", MessageID: "y"}},
+		sharedRoles(20), // the roles' JSON is remembered per shared string, not escaped per entry
 	} {
 		for _, errs := range [][]string{{}, {"recipients.contacts: unknown login id \"x\""}} {
 			e := envelope{Timestamp: 1764460800000, Status: 200, Message: "OK", Errors: errs, Data: data}
@@ -349,4 +351,18 @@ func (l recipientList) Recipient(i int) *core.Recipient {
 func (l recipientList) AppendID(b []byte, i int) []byte {
 	q := core.AppendJSONString(nil, l[i].MessageID)
 	return append(b, q[1:len(q)-1]...)
+}
+
+// sharedRoles is n entries whose roles repeat, as a tenant's users share their role's strings;
+// one role's name needs escaping.
+func sharedRoles(n int) []Recipient {
+	codes, names := []string{"-1", "-2", "-3"}, []string{"Administrator", `Dev "ops"`, "Analyst\u2028"}
+	out := make([]Recipient, n)
+	for i := range out {
+		out[i] = Recipient{LoginID: fmt.Sprint("user", i), Role: codes[i%3], RoleName: names[i%3], MessageID: fmt.Sprint("m", i)}
+		if i%7 == 0 {
+			out[i].RoleName = strings.Clone(out[i].RoleName) // equal, not the same string
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/notifysim/notifysim/simulator/core"
 )
@@ -92,6 +93,7 @@ func (e envelope) appendNotified(data notified) []byte {
 		b = core.AppendJSONString(b, s)
 	}
 	b = append(b, `],"data":[`...)
+	var roles roleJSON
 	for i := range n {
 		if i > 0 {
 			b = append(b, ',')
@@ -103,14 +105,44 @@ func (e envelope) appendNotified(data notified) []byte {
 			b = append(b, `,"name":`...)
 			b = core.AppendJSONString(b, r.Name)
 		}
-		b = append(b, `,"role":`...)
-		b = core.AppendJSONString(b, r.Role)
-		b = append(b, `,"roleName":`...)
-		b = core.AppendJSONString(b, r.RoleName)
-		b = append(b, `,"messageId":"`...)
+		b = roles.append(b, r)
 		b = append(data.AppendID(b, i), `"}`...)
 	}
 	return append(b, "]}"...)
+}
+
+// roleJSON remembers how an entry goes on after its name, `,"role":…,"roleName":…,"messageId":"`,
+// for the few roles a tenant's users have: users share their role's strings (see Load), so a
+// role is known by where its strings are, and copied rather than escaped again per entry.
+type roleJSON struct {
+	role, name [8]string
+	json       [8][]byte
+	n          int
+	misses     int // once the roles are not shared strings, looking them up only costs time
+}
+
+func (rj *roleJSON) append(b []byte, r *core.Recipient) []byte {
+	if rj.misses < 64 {
+		for i := range rj.n {
+			if sameString(rj.role[i], r.Role) && sameString(rj.name[i], r.RoleName) {
+				return append(b, rj.json[i]...)
+			}
+		}
+		rj.misses++
+	}
+	start := len(b)
+	b = append(core.AppendJSONString(append(b, `,"role":`...), r.Role), `,"roleName":`...)
+	b = append(core.AppendJSONString(b, r.RoleName), `,"messageId":"`...)
+	if rj.n < len(rj.role) {
+		rj.role[rj.n], rj.name[rj.n], rj.json[rj.n] = r.Role, r.RoleName, b[start:len(b):len(b)]
+		rj.n++
+	}
+	return b
+}
+
+// sameString reports whether a and b are the same bytes in memory (not merely equal).
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // badRequest answers 400 and records the failure in the tenant's troubleshoot log, as Luma does.
