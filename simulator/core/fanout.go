@@ -181,18 +181,18 @@ func (s *MemStore) AddFanOut(f *FanOut) {
 	s.ring.reserve(n)
 	d := &s.dict
 	// One pass over the recipients sizes what the batch adds to.
-	strs, size := n, 0
+	size, named, addressed := 0, 0, 0
 	for i := range f.recipients {
 		rc := &f.recipients[i]
 		size += len(rc.ID) + len(rc.Name) + len(rc.Address)
 		if rc.Name != "" {
-			strs++
+			named++
 		}
 		if rc.Address != "" {
-			strs++
+			addressed++
 		}
 	}
-	s.reserveMaps(n, strs)
+	s.reserveMaps(n, n+named+addressed)
 	if n >= 4096 {
 		d.arena = make([]byte, size)
 	}
@@ -205,10 +205,15 @@ func (s *MemStore) AddFanOut(f *FanOut) {
 	// new ids take codes one after the other, so the index's slots for them are too.
 	ids, names, addresses := make([]uint32, n), make([]uint32, n), make([]uint32, n)
 	hashes := make([]uint32, n)
-	d.internAll(n, func(i int) string { return f.recipients[i].ID }, true, hashes, ids)
-	d.internAll(n, func(i int) string { return f.recipients[i].Name }, false, hashes, names)
-	d.internAll(n, func(i int) string { return f.recipients[i].Address }, false, hashes, addresses)
-	var roles [2]fewCodes // a tenant's users have a handful of roles
+	d.internAll(f.recipients, recipientID, hashes, ids)
+	if named > 0 {
+		d.internAll(f.recipients, recipientName, hashes, names)
+	}
+	if addressed > 0 {
+		d.internAll(f.recipients, recipientAddress, hashes, addresses)
+	}
+	d.refs[0] += int32(n-named) + int32(n-addressed) // the recipients without: ""
+	var roles [2]fewCodes                            // a tenant's users have a handful of roles
 	for i := range n {
 		rc := &f.recipients[i]
 		s.seq++
@@ -251,25 +256,44 @@ const sharedBlobID = "00000000-0000-4000-8000-000000000000"
 // looked up one by one (a lookup's wait for memory was most of a fan-out's interning).
 const aheadBlock = 64
 
-// internAll interns the n strings get gives, folded or exact, into codes, reading the table
-// ahead a block at a time; hashes is room for n hashes.
-func (d *dict) internAll(n int, get func(int) string, folded bool, hashes, codes []uint32) {
-	for i := range n {
-		if s := get(i); s != "" {
+// The recipient fields a batch interns.
+const (
+	recipientID = iota
+	recipientName
+	recipientAddress
+)
+
+func recipientField(r *Recipient, field int) string {
+	switch field {
+	case recipientID:
+		return r.ID
+	case recipientName:
+		return r.Name
+	}
+	return r.Address
+}
+
+// internAll interns one field of every recipient into codes (the id folded, as filters read it;
+// a name or address exact), reading the table ahead a block at a time; hashes is room for
+// len(rs) hashes. "" is left as code 0 without counting its uses: the caller counts them.
+func (d *dict) internAll(rs []Recipient, field int, hashes, codes []uint32) {
+	for i := range rs {
+		if s := recipientField(&rs[i], field); s != "" {
 			hashes[i] = d.code.hash(s)
 		}
 	}
+	folded := field == recipientID
 	var ahead [aheadBlock]uint32
-	for start := 0; start < n; start += aheadBlock {
-		end := min(start+aheadBlock, n)
-		for j := end; j < min(end+aheadBlock, n); j++ {
+	for start := 0; start < len(rs); start += aheadBlock {
+		end := min(start+aheadBlock, len(rs))
+		for j := end; j < min(end+aheadBlock, len(rs)); j++ {
 			ahead[j-end] = d.code.touch(hashes[j])
 		}
 		for i := start; i < end; i++ {
-			if s := get(i); s != "" {
+			if s := recipientField(&rs[i], field); s != "" {
 				codes[i] = d.addHashed(s, hashes[i], folded)
-			} else {
-				codes[i] = d.add(s, folded)
+			} else if folded {
+				d.refs[0]++ // an id "" is counted here, names and addresses by the caller
 			}
 		}
 	}

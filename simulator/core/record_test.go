@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -313,4 +314,28 @@ func BenchmarkStoreAddFanOutShared(b *testing.B) {
 		b.StartTimer()
 		s.AddFanOut(f)
 	}
+}
+
+// TestLowerASCII: the word-at-a-time check agrees with lower-casing for every byte in every place
+// of a word and around it.
+func TestLowerASCII(t *testing.T) {
+	for c := range 256 {
+		for at := 0; at < 20; at++ {
+			s := strings.Repeat("a", at) + string([]byte{byte(c)}) + strings.Repeat("z", 19-at)
+			want := isASCII(s) && strings.ToLower(s) == s
+			if got := lowerASCII(s); got != want {
+				t.Fatalf("lowerASCII(%q) = %v, want %v", s, got, want)
+			}
+		}
+	}
+}
+
+func FuzzLowerASCII(f *testing.F) {
+	f.Add("user000001@example.com")
+	f.Add("User@Example.COM")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := lowerASCII(s), isASCII(s) && strings.ToLower(s) == s; got != want {
+			t.Fatalf("lowerASCII(%q) = %v, want %v", s, got, want)
+		}
+	})
 }

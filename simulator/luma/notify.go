@@ -187,7 +187,7 @@ func selectRecipients(req *core.Request, t *tenant, all bool, named []*user, rol
 				if seen != nil {
 					seen[u] = true
 				}
-				out = append(out, u.as)
+				out = append(out, t.everyone[u.index])
 			}
 		}
 		if len(roles) > 0 {
@@ -199,7 +199,7 @@ func selectRecipients(req *core.Request, t *tenant, all bool, named []*user, rol
 			continue
 		}
 		seen[u] = true
-		out = append(out, u.as)
+		out = append(out, t.everyone[u.index])
 		if len(roles) > 0 && !roles[u.Role] {
 			req.Note("%s is notified although role %d (%s) is not among the roles: roles filter only \"0\"", u.Login, u.Role, u.RoleName)
 		}
