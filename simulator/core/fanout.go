@@ -92,8 +92,10 @@ func (e *Env) DeliverFanOut(req *Request, m Message, recipients []Recipient) *Fa
 		req.createdFanOut(f)
 	}
 	typ := eventFor(m.Status)
+	// Each event's message is made when read (most of a large fan-out's events are only kept in
+	// the bus's history, until newer ones push them out).
 	e.Bus.PublishBatch(f.Len(), func(i int) Event {
-		return Event{Type: typ, Time: now, Vendor: m.Vendor, Data: f.Message(i)}
+		return Event{Type: typ, Time: now, Vendor: m.Vendor, deferred: fanOutMessage{f, i}}
 	})
 	return f
 }
@@ -125,6 +127,8 @@ type fanOutMessage struct {
 }
 
 func (x fanOutMessage) MarshalJSON() ([]byte, error) { return json.Marshal(x.f.Message(x.i)) }
+
+func (x fanOutMessage) value() any { return x.f.Message(x.i) }
 
 // appendUUID writes u in the canonical form formatUUID gives, a byte pair at a time from a table:
 // a fan-out's answer writes 100,000 of them.

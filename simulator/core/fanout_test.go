@@ -284,3 +284,18 @@ func randomFanOut(r *rand.Rand, n int, at time.Time) *FanOut {
 	}
 	return &FanOut{msg: m, recipients: recipients, uids: NewIDs(r.Uint64() | 1).uuids(n)}
 }
+
+// TestFanOutEventsAreMadeWhenRead: with nobody subscribed, a fan-out's events keep their messages
+// unmade; a client that resumes reads each as Deliver would have published it.
+func TestFanOutEventsAreMadeWhenRead(t *testing.T) {
+	e := newTestEnv(t)
+	f := e.DeliverFanOut(newTestRequest("r"), Message{Vendor: "luma", Body: "hi"}, fanOutRecipients(5))
+	resumed := e.Bus.SubscribeAfter(0, 16, nil)
+	defer resumed.Close()
+	for i := range f.Len() {
+		ev := recv(t, resumed)
+		if m, ok := ev.Data.(Message); ev.Type != EventMessageDelivered || !ok || !reflect.DeepEqual(m, f.Message(i)) || ev.deferred != nil {
+			t.Errorf("event %d: %+v", i, ev)
+		}
+	}
+}

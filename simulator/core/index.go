@@ -27,16 +27,16 @@ const (
 // a pop at head.
 type posting struct {
 	pos  []int64
-	head int // pos[:head] are evicted, kept until compaction
+	head int32 // pos[:head] are evicted, kept until compaction
 }
 
 func (p *posting) live() []int64 { return p.pos[p.head:] }
 
 func (p *posting) popFront(pos int64) bool {
-	if p.head < len(p.pos) && p.pos[p.head] == pos {
+	if int(p.head) < len(p.pos) && p.pos[p.head] == pos {
 		p.head++
 		// Compact once the dead prefix is half the list, so memory follows what is live.
-		if p.head > 64 && p.head*2 > len(p.pos) {
+		if p.head > 64 && int(p.head)*2 > len(p.pos) {
 			p.pos = append([]int64(nil), p.pos[p.head:]...)
 			p.head = 0
 		}
@@ -418,12 +418,12 @@ func (ix *index) drop(d *dict, r *rec, pos int64) {
 		}
 		k := d.lower[c]
 		if f == fieldRecipient {
-			if p := ix.recipientList(k); p != nil && p.popFront(pos) && p.head == len(p.pos) {
+			if p := ix.recipientList(k); p != nil && p.popFront(pos) && int(p.head) == len(p.pos) {
 				*p = posting{}
 			}
 			continue
 		}
-		if p := ix.lists[f][k]; p != nil && p.popFront(pos) && p.head == len(p.pos) {
+		if p := ix.lists[f][k]; p != nil && p.popFront(pos) && int(p.head) == len(p.pos) {
 			delete(ix.lists[f], k)
 			ix.recent[f].forget(p)
 		}

@@ -37,6 +37,9 @@ func (v *Vendor) faultAnswer(rej core.Rejection) core.Response {
 // to each of them) are stored as failed, never delivered, and they are not in the answer's list
 // of notified users. recipients may be the tenant's own list: it is copied before it changes.
 func (v *Vendor) failDeliveries(req *core.Request, t *tenant, recipients []core.Recipient, m core.Message) []core.Recipient {
+	if !v.env.DeliveryFaultsActive() {
+		return recipients
+	}
 	var keep []core.Recipient
 	var failed []core.Message
 	for i, r := range recipients {
