@@ -51,9 +51,21 @@ func (p *fanOutPair) deliver(t *testing.T, m Message, recipients []Recipient) {
 	}
 	reqPer, reqFan := newTestRequest("req-1"), newTestRequest("req-1")
 	out := p.perMessage.Deliver(reqPer, msgs...)
-	f := p.fanOut.DeliverFanOut(reqFan, m, recipients)
+	// along runs once, with the ids chosen (alongside the store for a large fan-out: the race
+	// detector watches it there).
+	var alongIDs []string
+	calls := 0
+	f := p.fanOut.DeliverFanOut(reqFan, m, recipients, func(f *FanOut) {
+		calls++
+		for i := range f.Len() {
+			alongIDs = append(alongIDs, string(f.AppendID(nil, i)))
+		}
+	})
 	if f.Len() != len(out) {
 		t.Fatalf("fan-out of %d, Deliver of %d", f.Len(), len(out))
+	}
+	if calls != 1 || len(alongIDs) != len(out) || len(out) > 0 && alongIDs[0] != out[0].ID {
+		t.Fatalf("along ran %d times and saw %d ids", calls, len(alongIDs))
 	}
 	for i := range out {
 		if got := f.Message(i); !reflect.DeepEqual(got, out[i]) {
@@ -289,7 +301,7 @@ func randomFanOut(r *rand.Rand, n int, at time.Time) *FanOut {
 // unmade; a client that resumes reads each as Deliver would have published it.
 func TestFanOutEventsAreMadeWhenRead(t *testing.T) {
 	e := newTestEnv(t)
-	f := e.DeliverFanOut(newTestRequest("r"), Message{Vendor: "luma", Body: "hi"}, fanOutRecipients(5))
+	f := e.DeliverFanOut(newTestRequest("r"), Message{Vendor: "luma", Body: "hi"}, fanOutRecipients(5), nil)
 	resumed := e.Bus.SubscribeAfter(0, 16, nil)
 	defer resumed.Close()
 	for i := range f.Len() {

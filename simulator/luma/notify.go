@@ -161,10 +161,13 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	if len(recipients) == 0 {
 		return v.respond(http.StatusOK, "OK", nil, nobody{})
 	}
-	delivered := v.env.DeliverFanOut(req, core.Message{
+	// The answer lists the recipients and their messages' ids: it is written while the store
+	// takes the messages.
+	var resp core.Response
+	v.env.DeliverFanOut(req, core.Message{
 		Vendor: "luma", Tenant: t.ID, Channel: core.ChannelLumaChat, Kind: kind, Title: title, Body: text, Data: data, Payload: req.Body,
-	}, recipients)
-	return v.respond(http.StatusOK, "OK", nil, delivered)
+	}, recipients, func(f *core.FanOut) { resp = v.respond(http.StatusOK, "OK", nil, f) })
+	return resp
 }
 
 // selectRecipients applies the rule for contacts and roles: "0" selects every user of the tenant
