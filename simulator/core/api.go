@@ -73,10 +73,24 @@ type Request struct {
 	// Luma tenant, a myKaarma service subscriber, a Kore app calling a bot); nil before then.
 	Auth Principal
 
-	mu       sync.Mutex
-	notes    []string
-	messages []string
-	faults   []string
+	mu      sync.Mutex
+	notes   []string
+	created []createdRun
+	faults  []string
+}
+
+// createdRun is messages a request created, in order: ids, or a fan-out whose ids are made only
+// when asked for (a journal entry keeps the first 100 of 100,000).
+type createdRun struct {
+	ids []string
+	fan *FanOut
+}
+
+func (c createdRun) len() int {
+	if c.fan != nil {
+		return c.fan.Len()
+	}
+	return len(c.ids)
 }
 
 // Note records something the handler chose to ignore or default, for the request journal.
@@ -96,15 +110,54 @@ func (r *Request) Notes() []string {
 // Created records ids of messages this request produced.
 func (r *Request) Created(ids ...string) {
 	r.mu.Lock()
-	r.messages = append(r.messages, ids...)
+	if n := len(r.created); n > 0 && r.created[n-1].fan == nil {
+		r.created[n-1].ids = append(r.created[n-1].ids, ids...)
+	} else {
+		r.created = append(r.created, createdRun{ids: append([]string(nil), ids...)})
+	}
 	r.mu.Unlock()
 }
 
-// CreatedIDs returns what Created recorded.
+func (r *Request) createdFanOut(f *FanOut) {
+	r.mu.Lock()
+	r.created = append(r.created, createdRun{fan: f})
+	r.mu.Unlock()
+}
+
+// CreatedIDs returns the ids of every message the request produced (Created, DeliverFanOut).
 func (r *Request) CreatedIDs() []string {
+	return r.FirstCreated(-1)
+}
+
+// CreatedCount is how many messages the request produced.
+func (r *Request) CreatedCount() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]string(nil), r.messages...)
+	n := 0
+	for _, c := range r.created {
+		n += c.len()
+	}
+	return n
+}
+
+// FirstCreated returns the ids of the first n messages the request produced (all when n < 0).
+func (r *Request) FirstCreated(n int) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, c := range r.created {
+		for i := range c.len() {
+			if n >= 0 && len(out) >= n {
+				return out
+			}
+			if c.fan != nil {
+				out = append(out, c.fan.ID(i))
+			} else {
+				out = append(out, c.ids[i])
+			}
+		}
+	}
+	return out
 }
 
 // Response is what a handler returns; the server writes it. Body is JSON-encoded unless it is a
@@ -177,19 +230,7 @@ func (e *Env) Deliver(req *Request, msgs ...Message) []Message {
 	now := e.Clock.Now()
 	at := &now // shared: status changes replace the pointer, never write through it
 	history := []StatusChange{{Status: StatusDelivered, At: now}}
-	e.prepare(req, msgs, now, func(m *Message) {
-		if m.Status == "" || m.Status == StatusDelivered {
-			m.Status = StatusDelivered
-			if m.History == nil {
-				m.History = history[:1:1]
-			}
-			m.DeliveredAt = at
-		} else {
-			// Accepted in another status (Luminous "sent"): delivered only when its receipt
-			// comes, so deliveredAt waits for that.
-			m.History = append(m.History, StatusChange{Status: m.Status, At: now})
-		}
-	})
+	e.prepare(req, msgs, now, func(m *Message) { delivered(m, now, at, history) })
 	e.Store.Add(msgs)
 	e.publish(req, msgs, "", now)
 	return msgs
@@ -213,7 +254,7 @@ func (e *Env) Schedule(req *Request, at time.Time, msgs ...Message) []Message {
 	}
 	e.Clock.AfterFunc(at.Sub(now), func() {
 		for _, id := range ids {
-			e.SetStatus(id, StatusDelivered, "")
+			e.ChangeStatus(id, StatusDelivered, "")
 		}
 	})
 	return msgs
@@ -274,15 +315,31 @@ func (e *Env) publish(req *Request, msgs []Message, typ string, now time.Time) {
 // SetStatus moves a stored message to status and publishes the change (message.delivered when it
 // becomes delivered, message.sent when sent, message.status otherwise).
 func (e *Env) SetStatus(id, status, reason string) (Message, bool) {
+	return e.changeStatus(id, status, reason, true)
+}
+
+// ChangeStatus is SetStatus for a caller that doesn't read the changed message: the change, its
+// event and what --data records are the same, but the message is read back only if a subscriber
+// (or a client resuming the event stream) reads the event.
+func (e *Env) ChangeStatus(id, status, reason string) bool {
+	_, ok := e.changeStatus(id, status, reason, false)
+	return ok
+}
+
+func (e *Env) changeStatus(id, status, reason string, read bool) (Message, bool) {
 	now := e.Clock.Now()
-	m, ok := e.Store.Update(id, func(m *Message) {
-		m.Status = status
-		m.History = append(m.History, StatusChange{Status: status, At: now, Reason: reason})
-		if status == StatusDelivered {
-			t := now
-			m.DeliveredAt = &t
+	if st, ok := e.Store.(statusStore); ok {
+		v, ok := st.setStatus(id, status, reason, now)
+		if !ok {
+			return Message{}, false
 		}
-	})
+		e.Bus.Publish(Event{Type: eventFor(status), Time: now, Vendor: v.strs.vendor, deferred: v})
+		if !read {
+			return Message{}, true
+		}
+		return v.Message(), true
+	}
+	m, ok := e.Store.Update(id, statusChange(status, reason, now))
 	if !ok {
 		return m, false
 	}

@@ -30,6 +30,20 @@ type Event struct {
 	Time   time.Time `json:"time"`
 	Vendor string    `json:"vendor,omitempty"`
 	Data   any       `json:"data,omitempty"`
+	// deferred, when set, makes Data: the bus calls it only when a subscriber (a filter first)
+	// or a resume is about to read the event. A subscriber never sees it set.
+	deferred deferredData
+}
+
+// deferredData is an event's Data made when it is first read.
+type deferredData interface{ value() any }
+
+// made is e with its Data made.
+func (e Event) made() Event {
+	if e.deferred != nil {
+		e.Data, e.deferred = e.deferred.value(), nil
+	}
+	return e
 }
 
 // Gap names the events a subscriber missed: every event with an id from First to Last that its
@@ -139,9 +153,13 @@ func (b *Bus) SubscribeAfter(after int64, buf int, filter func(Event) bool) *Sub
 		lost = &Gap{First: after + 1, Last: b.seq, Missed: b.seq - after}
 	}
 	for i := range n {
-		e := b.history[(b.start+i)%n]
-		if e.ID > after && (filter == nil || filter(e)) {
-			replay = append(replay, e)
+		h := &b.history[(b.start+i)%n]
+		if h.ID <= after {
+			continue
+		}
+		*h = h.made() // once, for every later resume too
+		if filter == nil || filter(*h) {
+			replay = append(replay, *h)
 		}
 	}
 	return b.subscribeLocked(buf, filter, lost, replay)
@@ -204,6 +222,9 @@ func (b *Bus) Reset(e Event) Event {
 func (b *Bus) publishLocked(e Event) Event {
 	b.seq++
 	e.ID = b.seq
+	if len(b.subs) > 0 {
+		e = e.made()
+	}
 	if len(b.history) < cap(b.history) {
 		b.history = append(b.history, e)
 	} else {

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"container/heap"
 	"sync"
 	"time"
 )
@@ -24,6 +23,7 @@ type Clock struct {
 	seq    int64
 	wall   func() time.Time
 	wake   *time.Timer
+	wakeAt time.Time  // the deadline wake is armed for, while it is not nil
 	run    sync.Mutex // serialises timer execution
 	// busy counts work released with Go and not finished; idle is signalled when it drops to 0.
 	busy int
@@ -172,7 +172,7 @@ func (t *Timer) Stop() bool {
 	if t.index < 0 {
 		return false
 	}
-	heap.Remove(&c.timers, t.index)
+	c.timers.remove(t.index)
 	return true
 }
 
@@ -183,10 +183,12 @@ func (c *Clock) AfterFunc(d time.Duration, fn func()) *Timer {
 	c.mu.Lock()
 	c.seq++
 	t := &Timer{at: c.nowLocked().Add(d), seq: c.seq, fn: fn, clock: c}
-	heap.Push(&c.timers, t)
-	// The wake-up already armed is for the earliest timer: only a new earliest one moves it. (A
-	// stream of Luminous receipts, each due 2 s out, re-armed it on every send.)
-	if t.index == 0 || c.wake == nil {
+	c.timers.push(t)
+	// The wake-up already armed is for the earliest timer: only a new earliest one moves it, and
+	// only earlier than it is armed for. (A stream of Luminous receipts, each due 2 s out,
+	// re-armed it on every send; a stream of Kore jobs, each due at once, re-armed it for the
+	// same moment on every notify.)
+	if c.wake == nil || t.index == 0 && t.at.Before(c.wakeAt) {
 		c.armLocked()
 	}
 	c.mu.Unlock()
@@ -220,7 +222,7 @@ func (c *Clock) runDue(target time.Time, settle bool) {
 	}
 	c.mu.Lock()
 	for len(c.timers) > 0 && !c.timers[0].at.After(target) {
-		t := heap.Pop(&c.timers).(*Timer)
+		t := c.timers.remove(0)
 		if t.at.After(c.nowLocked()) {
 			c.setLocked(t.at)
 		}
@@ -252,6 +254,7 @@ func (c *Clock) armLocked() {
 		return
 	}
 	wait := max(c.timers[0].at.Sub(c.nowLocked()), 0)
+	c.wakeAt = c.timers[0].at
 	if c.wake == nil {
 		c.wake = time.AfterFunc(wait, c.fire)
 		return
@@ -259,31 +262,74 @@ func (c *Clock) armLocked() {
 	c.wake.Reset(wait) // fire runs what is due, so one run more than needed does no harm
 }
 
+// timerHeap orders pending timers by deadline, then by creation. Its own sifting rather than
+// container/heap's: each step there was two calls through an interface, and a Luminous send
+// pushes and pops two timers (its receipts) into a heap of tens of thousands.
 type timerHeap []*Timer
 
-func (h timerHeap) Len() int { return len(h) }
-func (h timerHeap) Less(i, j int) bool {
+func (h timerHeap) less(i, j int) bool {
 	if h[i].at.Equal(h[j].at) {
 		return h[i].seq < h[j].seq
 	}
 	return h[i].at.Before(h[j].at)
 }
-func (h timerHeap) Swap(i, j int) {
+
+func (h timerHeap) swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
 	h[i].index = i
 	h[j].index = j
 }
-func (h *timerHeap) Push(x any) {
-	t := x.(*Timer)
+
+func (h *timerHeap) push(t *Timer) {
 	t.index = len(*h)
 	*h = append(*h, t)
+	h.up(t.index)
 }
-func (h *timerHeap) Pop() any {
+
+// remove takes out the timer at i and returns it.
+func (h *timerHeap) remove(i int) *Timer {
 	old := *h
-	n := len(old)
-	t := old[n-1]
-	old[n-1] = nil
+	n := len(old) - 1
+	if i != n {
+		old.swap(i, n)
+		if !old[:n].down(i) {
+			old[:n].up(i)
+		}
+	}
+	t := old[n]
+	old[n] = nil
 	t.index = -1
-	*h = old[:n-1]
+	*h = old[:n]
 	return t
+}
+
+func (h timerHeap) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if !h.less(j, i) {
+			return
+		}
+		h.swap(i, j)
+		j = i
+	}
+}
+
+// down sifts the timer at i down; it reports whether it moved.
+func (h timerHeap) down(i int) bool {
+	start := i
+	for {
+		j := 2*i + 1
+		if j >= len(h) {
+			break
+		}
+		if r := j + 1; r < len(h) && h.less(r, j) {
+			j = r
+		}
+		if !h.less(j, i) {
+			break
+		}
+		h.swap(i, j)
+		i = j
+	}
+	return i > start
 }

@@ -2,7 +2,9 @@ package core
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -411,5 +413,75 @@ func BenchmarkClockAfterFuncLater(b *testing.B) {
 	for b.Loop() {
 		i++
 		c.AfterFunc(time.Hour+time.Duration(i), func() {})
+	}
+}
+
+// TestTimerHeapOrder: timers come off the heap by deadline, then by creation, through random
+// adds and stops (ties included), as container/heap ordered them.
+func TestTimerHeapOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for round := range 50 {
+		var h timerHeap
+		var live []*Timer
+		for seq := range 200 {
+			tm := &Timer{at: t0.Add(time.Duration(r.IntN(20)) * time.Second), seq: int64(seq)}
+			h.push(tm)
+			live = append(live, tm)
+			if r.IntN(4) == 0 { // a Stop
+				k := r.IntN(len(live))
+				if got := h.remove(live[k].index); got != live[k] {
+					t.Fatalf("round %d: removing index %d took another timer", round, live[k].index)
+				}
+				live = append(live[:k], live[k+1:]...)
+			}
+		}
+		sort.Slice(live, func(i, j int) bool {
+			if !live[i].at.Equal(live[j].at) {
+				return live[i].at.Before(live[j].at)
+			}
+			return live[i].seq < live[j].seq
+		})
+		for i, want := range live {
+			if got := h.remove(0); got != want {
+				t.Fatalf("round %d: timer %d off the heap is %v/%d, want %v/%d", round, i, got.at, got.seq, want.at, want.seq)
+			}
+		}
+		if len(h) != 0 {
+			t.Fatalf("round %d: %d timers left", round, len(h))
+		}
+	}
+}
+
+// TestWakeUpMovesOnlyEarlier: a new earliest timer moves the wall-clock wake-up only when it is due
+// before the moment the wake-up is armed for; at or after it, the wake-up runs what is due and
+// arms itself for the rest (a stream of Kore jobs due at once re-armed it on every notify).
+func TestWakeUpMovesOnlyEarlier(t *testing.T) {
+	c := NewClock()
+	armed := func() time.Time {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.wakeAt
+	}
+	first := c.AfterFunc(30*time.Millisecond, func() {})
+	at := armed()
+	first.Stop() // the wake-up stays armed for it
+	ran := make(chan string, 2)
+	c.AfterFunc(60*time.Millisecond, func() { ran <- "later" })
+	if got := armed(); !got.Equal(at) {
+		t.Errorf("a timer due after the armed moment moved the wake-up from %v to %v", at, got)
+	}
+	c.AfterFunc(10*time.Millisecond, func() { ran <- "sooner" })
+	if got := armed(); !got.Before(at) {
+		t.Errorf("a timer due before the armed moment left the wake-up at %v", got)
+	}
+	for _, want := range []string{"sooner", "later"} {
+		select {
+		case got := <-ran:
+			if got != want {
+				t.Fatalf("ran %s, want %s", got, want)
+			}
+		case <-time.After(10 * time.Second): // only keeps a broken clock from hanging the test
+			t.Fatalf("%s never ran", want)
+		}
 	}
 }

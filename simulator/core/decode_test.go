@@ -69,5 +69,45 @@ func FuzzDecodeJSON(f *testing.F) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("DecodeJSON(%q) = %#v, want %#v", data, got, want)
 		}
+		// With the keys known (every string of the document, and one that is not in it), the
+		// value is the same.
+		keys := map[string]string{"k": "k", "zzz": "zzz"}
+		collectStrings(want, keys)
+		if got, err := DecodeJSONKeys(data, keys); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("DecodeJSONKeys(%q) = %#v, %v; want %#v", data, got, err, want)
+		}
 	})
+}
+
+// collectStrings maps every string and key of v to itself.
+func collectStrings(v any, into map[string]string) {
+	switch x := v.(type) {
+	case string:
+		into[x] = x
+	case []any:
+		for _, e := range x {
+			collectStrings(e, into)
+		}
+	case map[string]any:
+		for k, e := range x {
+			into[k] = k
+			collectStrings(e, into)
+		}
+	}
+}
+
+func TestDecodeJSONKeysSharesTheKeys(t *testing.T) {
+	keys := map[string]string{"message": "message", "recipients": "recipients"}
+	doc := []byte(`{"message": "hi", "recipients": {"message": 1, "contacts": [], "mess\u0061ge": 2}, "\u00e9": 3}`)
+	got, err := DecodeJSONKeys(doc, keys)
+	want, _ := stdDecode(doc)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("DecodeJSONKeys = %#v, %v; want %#v", got, err, want)
+	}
+	small := []byte(`{"message":null,"recipients":null}`)
+	known := testing.AllocsPerRun(100, func() { _, _ = DecodeJSONKeys(small, keys) })
+	unknown := testing.AllocsPerRun(100, func() { _, _ = DecodeJSON(small) })
+	if known != unknown-2 {
+		t.Errorf("an object of two known keys took %.0f allocations, of unknown ones %.0f: want two fewer", known, unknown)
+	}
 }

@@ -133,7 +133,7 @@ func (e *Env) ResumeScheduled() int {
 			continue
 		}
 		id := m.ID
-		e.Clock.AfterFunc(max(m.DeliverAt.Sub(now), 0), func() { e.SetStatus(id, StatusDelivered, "") })
+		e.Clock.AfterFunc(max(m.DeliverAt.Sub(now), 0), func() { e.ChangeStatus(id, StatusDelivered, "") })
 		n++
 	}
 	return n

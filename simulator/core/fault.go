@@ -42,6 +42,18 @@ func (e *Env) FailsDelivery(req *Request, vendor, tenant, recipient string) (rul
 	return e.Faults.FailDelivery(req, vendor, tenant, recipient)
 }
 
+// DeliveryFaultsActive reports whether any fault rule may fail a delivery: false lets a vendor
+// skip asking recipient by recipient (a fan-out to 100,000 asked 100,000 times).
+func (e *Env) DeliveryFaultsActive() bool {
+	if e.Faults == nil {
+		return false
+	}
+	if a, ok := e.Faults.(interface{ Active() bool }); ok {
+		return a.Active()
+	}
+	return true
+}
+
 // Fail stores messages that were accepted but never reached their recipient: status failed with
 // reason, never delivered, each published as message.status.
 func (e *Env) Fail(req *Request, reason string, msgs ...Message) []Message {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	mrand "math/rand/v2"
 	"sync"
+	"unsafe"
 
 	"github.com/google/uuid"
 )
@@ -41,10 +42,44 @@ func (g *IDs) Bytes(n int) []byte {
 // UUID returns a random (version 4) UUID string.
 func (g *IDs) UUID() string {
 	var u uuid.UUID
-	copy(u[:], g.Bytes(16))
+	g.mu.Lock()
+	_, _ = g.rng.Read(u[:])
+	g.mu.Unlock()
+	setVersion4(u[:])
+	return u.String()
+}
+
+// PrefixedUUID is prefix followed by what UUID would return, from the same random bytes, made as
+// one string (a Kore job step names two things per identity this way).
+func (g *IDs) PrefixedUUID(prefix string) string {
+	var u [16]byte
+	g.mu.Lock()
+	_, _ = g.rng.Read(u[:])
+	g.mu.Unlock()
+	setVersion4(u[:])
+	b := make([]byte, len(prefix), len(prefix)+36)
+	copy(b, prefix)
+	b = appendUUID(b, u)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// uuids returns the next n UUIDs as 16 bytes each, the very ones n calls of UUID would give
+// (the generator's stream is read in the same order), under one lock and in one allocation: a
+// fan-out to 100,000 users takes its ids at once.
+func (g *IDs) uuids(n int) []byte {
+	b := make([]byte, 16*n)
+	g.mu.Lock()
+	_, _ = g.rng.Read(b)
+	g.mu.Unlock()
+	for i := 0; i < len(b); i += 16 {
+		setVersion4(b[i : i+16])
+	}
+	return b
+}
+
+func setVersion4(u []byte) {
 	u[6] = (u[6] & 0x0f) | 0x40
 	u[8] = (u[8] & 0x3f) | 0x80
-	return u.String()
 }
 
 // Hex returns n random bytes as lower-case hex (2n characters).

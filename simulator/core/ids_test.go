@@ -112,3 +112,17 @@ func TestIDsConcurrent(t *testing.T) {
 		t.Errorf("%d distinct UUIDs from %d calls", len(seen), workers*each)
 	}
 }
+
+// TestPrefixedUUIDIsPrefixAndUUID: the one-string form gives prefix + UUID(), from the same
+// random bytes.
+func TestPrefixedUUIDIsPrefixAndUUID(t *testing.T) {
+	a, b := NewIDs(7), NewIDs(7)
+	for range 50 {
+		if got, want := a.PrefixedUUID("nl-"), "nl-"+b.UUID(); got != want {
+			t.Fatalf("PrefixedUUID = %s, want %s", got, want)
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { a.PrefixedUUID("ms-") }); allocs != 1 {
+		t.Errorf("PrefixedUUID took %.0f allocations, want 1", allocs)
+	}
+}

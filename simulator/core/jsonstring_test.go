@@ -3,6 +3,7 @@ package core
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -22,6 +23,19 @@ func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 		"<html> & 'x'", "ünïcödé ✓ 😀", "\u2028\u2029", string([]byte{0xff, 'a', 0xc3}), "end\\"} {
 		if got, want := string(AppendJSONString(nil, s)), encodingJSON(t, s); got != want {
 			t.Errorf("AppendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+// TestAppendJSONStringFindsEscapesInWords: plain text is skipped 8 bytes at a time; a character
+// to escape in any place of a word (and just around the words) is still found.
+func TestAppendJSONStringFindsEscapesInWords(t *testing.T) {
+	for _, special := range []string{"\x00", "\x1f", `"`, `\\`, "\x80", "\u2028", "é", " ", "~", "\x7f"} {
+		for at := 0; at <= 24; at++ {
+			s := strings.Repeat("a", at) + special + strings.Repeat("b", 24-at)
+			if got, want := string(AppendJSONString(nil, s)), encodingJSON(t, s); got != want {
+				t.Errorf("AppendJSONString(%q) = %s, want %s", s, got, want)
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,10 @@ type rec struct {
 	nsec int32
 	loc  uint8 // CreatedAt's location, an index into the store's locations
 	seen bool
+	// uuid says the id is a canonical UUID, kept in uid rather than in the blob: the blob then
+	// holds nothing of one message alone, and a fan-out's messages share one.
+	uuid bool
+	uid  [16]byte
 	// Exact spellings, as dictionary codes, of the indexed fields (fieldVendor … fieldChannel)
 	// and of the other repeated strings.
 	f                           [fieldCount]uint32
@@ -37,15 +42,29 @@ type rec struct {
 // history entries) that use it and is freed with the last one, so recipients that come and go
 // under --max-messages don't pile up.
 type dict struct {
-	code  map[string]uint32
+	code  strIndex
 	names []string
 	lower []uint32 // code → code of its lower-cased spelling
 	refs  []int32
 	free  []uint32
+	// arena, while a batch is added, is room for copies of its new strings.
+	arena []byte
+	// touched keeps what a batch read ahead of its lookups, so the reads can't be left out.
+	touched uint32
 }
 
 func newDict() dict {
-	return dict{code: map[string]uint32{"": 0}, names: []string{""}, lower: []uint32{0}, refs: []int32{0}}
+	return dict{code: newStrIndex(), names: []string{""}, lower: []uint32{0}, refs: []int32{0}}
+}
+
+// reserve makes room for n more strings when n is large: a fan-out to 100,000 users new to the
+// store otherwise grows the map and slices step by step.
+func (d *dict) reserve(n int) {
+	if n < 4096 {
+		return
+	}
+	d.code.reserve(d.code.n + n)
+	d.names, d.lower, d.refs = slices.Grow(d.names, n), slices.Grow(d.lower, n), slices.Grow(d.refs, n)
 }
 
 // intern returns s's code and counts one more use of it; filters can then find it in any case.
@@ -56,14 +75,19 @@ func (d *dict) intern(s string) uint32 { return d.add(s, true) }
 func (d *dict) internExact(s string) uint32 { return d.add(s, false) }
 
 func (d *dict) add(s string, folded bool) uint32 {
-	if c, ok := d.code[s]; ok {
-		d.refs[c]++
-		if folded && d.lower[c] == c {
-			d.fold(c)
-		}
-		return c
+	if s == "" { // most names and addresses: no need to hash it
+		d.refs[0]++
+		return 0
 	}
-	s = strings.Clone(s) // the key must not pin a larger string it was cut from
+	return d.addHashed(s, d.code.hash(s), folded)
+}
+
+// addHashed is add with s's hash already worked out.
+func (d *dict) addHashed(s string, h uint32, folded bool) uint32 {
+	if c := d.code.find(s, h, d.names); c != 0 {
+		return d.use(c, folded)
+	}
+	s = d.clone(s) // the key must not pin a larger string it was cut from
 	var c uint32
 	if n := len(d.free); n > 0 {
 		c, d.free = d.free[n-1], d.free[:n-1]
@@ -72,8 +96,29 @@ func (d *dict) add(s string, folded bool) uint32 {
 		c = uint32(len(d.names))
 		d.names, d.lower, d.refs = append(d.names, s), append(d.lower, c), append(d.refs, 1)
 	}
-	d.code[s] = c
+	d.code.insert(h, c)
 	if folded {
+		d.fold(c)
+	}
+	return c
+}
+
+// clone copies s into the arena a batch set up (one allocation for the strings of a fan-out's
+// recipients), or into a string of its own.
+func (d *dict) clone(s string) string {
+	if len(s) > len(d.arena) {
+		return strings.Clone(s)
+	}
+	b := d.arena[:len(s):len(s)]
+	d.arena = d.arena[len(s):]
+	copy(b, s)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// use counts one more use of c, a code the dictionary holds.
+func (d *dict) use(c uint32, folded bool) uint32 {
+	d.refs[c]++
+	if folded && d.lower[c] == c {
 		d.fold(c)
 	}
 	return c
@@ -81,9 +126,34 @@ func (d *dict) add(s string, folded bool) uint32 {
 
 // fold links c to the code of its lower-cased spelling, which c then holds until it is freed.
 func (d *dict) fold(c uint32) {
-	if low := strings.ToLower(d.names[c]); low != d.names[c] {
-		d.lower[c] = d.intern(low)
+	if s := d.names[c]; !lowerASCII(s) {
+		if low := strings.ToLower(s); low != s {
+			d.lower[c] = d.intern(low)
+		}
 	}
+}
+
+// lowerASCII reports whether s is ASCII without an upper-case letter, so lower-casing leaves it
+// as it is; checked 8 bytes at a time (a fan-out folds 100,000 ids, nearly all of them so).
+func lowerASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A byte of 0x80 or more ends it (w's high bits); so does one from 'A' to 'Z': adding
+		// 0x3f sets the high bit of an ASCII byte from 'A' up, adding 0x25 of one past 'Z' (no
+		// carry crosses bytes while every byte is ASCII).
+		upper := (w + 0x3f*ones) &^ (w + 0x25*ones)
+		if (w|upper)&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // release counts one use of c less, freeing it after the last.
@@ -94,7 +164,7 @@ func (d *dict) release(c uint32) {
 	if d.refs[c]--; d.refs[c] > 0 {
 		return
 	}
-	delete(d.code, d.names[c])
+	d.code.delete(d.code.hash(d.names[c]), c)
 	low := d.lower[c]
 	d.names[c], d.lower[c] = "", 0
 	d.free = append(d.free, c)
@@ -105,8 +175,21 @@ func (d *dict) release(c uint32) {
 
 // lowerCode is the code of s lower-cased, if any stored string has that spelling.
 func (d *dict) lowerCode(s string) (uint32, bool) {
-	c, ok := d.code[strings.ToLower(s)]
-	return c, ok
+	low := strings.ToLower(s)
+	if low == "" {
+		return 0, true
+	}
+	c := d.code.find(low, d.code.hash(low), d.names)
+	return c, c != 0
+}
+
+// each calls fn with every string the dictionary holds but "", and its code.
+func (d *dict) each(fn func(s string, c uint32)) {
+	for c, s := range d.names {
+		if c != 0 && d.refs[c] > 0 {
+			fn(s, uint32(c))
+		}
+	}
 }
 
 // locations remembers the time zones of stored times (usually one or two), so a time comes back
@@ -149,7 +232,12 @@ func (l *locations) at(i uint8) *time.Location {
 }
 
 // Blob fields, in this order: id, body, title, payload, history (status, time, reason),
-// deliverAt, deliveredAt, requestId, and then, to the end, data as JSON.
+// deliverAt, deliveredAt, requestId, and then, to the end, data as JSON. The id is a tag byte,
+// followed by the id itself only when it is not a canonical UUID (the record keeps those).
+const (
+	idInBlob   = 0
+	idInRecord = 2 // 1 was a UUID's 16 bytes in the blob, before records held them
+)
 
 // encoder caches the JSON of the last Data map written, since a fan-out (and Luma's plain sends)
 // share one map among many messages. It has its own lock: blobs are written outside the store's.
@@ -162,6 +250,7 @@ type encoder struct {
 // encodeRec makes the record of m, interning its repeated strings. The store's lock is held.
 func (s *MemStore) encodeRec(m *Message) rec {
 	r := rec{seq: m.Seq, sec: m.CreatedAt.Unix(), nsec: int32(m.CreatedAt.Nanosecond()), loc: s.locs.index(m.CreatedAt.Location()), seen: m.Seen}
+	r.uid, r.uuid = parseUUID(m.ID)
 	c := &s.recent
 	for f, v := range [fieldCount]string{m.Vendor, m.Tenant, m.Recipient.ID, m.Recipient.Role, m.Recipient.RoleName, m.Channel} {
 		r.f[f] = c.intern(&s.dict, f, v, true)
@@ -219,11 +308,10 @@ func (s *MemStore) encodeBlobWith(m *Message, data []byte) []byte {
 		}
 	}
 	b := make([]byte, 0, size)
-	if u, ok := parseUUID(m.ID); ok {
-		b = append(b, 1)
-		b = append(b, u[:]...)
+	if isUUID(m.ID) {
+		b = append(b, idInRecord)
 	} else {
-		b = append(b, 0)
+		b = append(b, idInBlob)
 		b = appendString(b, m.ID)
 	}
 	b = appendString(b, m.Body)
@@ -463,23 +551,16 @@ func (r *blobReader) view() []byte {
 	return v
 }
 
+// id reads the id a blob holds: "" when the record holds it.
 func (r *blobReader) id() string {
-	if r.byte() == 1 {
-		if len(r.b) < 16 {
-			r.b = nil
-			return ""
-		}
-		var u [16]byte
-		copy(u[:], r.b)
-		r.b = r.b[16:]
-		return formatUUID(u)
+	if r.byte() == idInRecord {
+		return ""
 	}
 	return string(r.view())
 }
 
 func (r *blobReader) skipID() {
-	if r.byte() == 1 {
-		r.b = r.b[min(16, len(r.b)):]
+	if r.byte() == idInRecord {
 		return
 	}
 	r.view()
@@ -489,6 +570,18 @@ func (r *blobReader) time(locs *locations) time.Time {
 	sec := r.varint()
 	nsec := r.uvarint()
 	return time.Unix(sec, int64(nsec)).In(locs.at(r.byte()))
+}
+
+func (r *blobReader) skipTime() {
+	r.uvarint()
+	r.uvarint()
+	r.byte()
+}
+
+func (r *blobReader) skipOptionalTime() {
+	if r.byte() != 0 {
+		r.skipTime()
+	}
 }
 
 func (r *blobReader) optionalTime(locs *locations) *time.Time {
@@ -520,9 +613,12 @@ func textOf(blob []byte) (body, title string) {
 }
 
 // idOf is the id of a stored message.
-func idOf(blob []byte) string {
-	r := blobReader{blob}
-	return r.id()
+func idOf(r *rec, blob []byte) string {
+	if r.uuid {
+		return formatUUID(r.uid)
+	}
+	br := blobReader{blob}
+	return br.id()
 }
 
 // decode rebuilds the Message a record holds. It shares nothing with the store.
@@ -534,16 +630,38 @@ func (s *MemStore) decode(r *rec, blob []byte) Message {
 
 // decodeHead is decode without Data, whose JSON (the blob's tail) it returns.
 func (s *MemStore) decodeHead(r *rec, blob []byte) (Message, []byte) {
+	rs := s.strings(r)
+	m := rs.message(r, &s.locs)
+	return m, decodeBlob(&m, r, blob, &s.locs)
+}
+
+// recStrings are the strings a record holds as dictionary codes.
+type recStrings struct {
+	vendor, tenant, channel, kind, status string
+	recipient                             Recipient
+}
+
+func (s *MemStore) strings(r *rec) recStrings {
 	d := &s.dict
-	m := Message{
-		Vendor: d.names[r.f[fieldVendor]], Tenant: d.names[r.f[fieldTenant]],
-		Recipient: Recipient{ID: d.names[r.f[fieldRecipient]], Name: d.names[r.name], Role: d.names[r.f[fieldRoleCode]],
-			RoleName: d.names[r.f[fieldRoleName]], Address: d.names[r.address]},
-		Channel: d.names[r.f[fieldChannel]], Kind: d.names[r.kind], Status: d.names[r.status],
-		Seen: r.seen, CreatedAt: time.Unix(r.sec, int64(r.nsec)).In(s.locs.at(r.loc)), Seq: r.seq,
-	}
+	return recStrings{vendor: d.names[r.f[fieldVendor]], tenant: d.names[r.f[fieldTenant]], channel: d.names[r.f[fieldChannel]],
+		kind: d.names[r.kind], status: d.names[r.status],
+		recipient: Recipient{ID: d.names[r.f[fieldRecipient]], Name: d.names[r.name], Role: d.names[r.f[fieldRoleCode]],
+			RoleName: d.names[r.f[fieldRoleName]], Address: d.names[r.address]}}
+}
+
+// message is the part of a Message the record holds.
+func (rs *recStrings) message(r *rec, locs *locations) Message {
+	return Message{Vendor: rs.vendor, Tenant: rs.tenant, Recipient: rs.recipient, Channel: rs.channel, Kind: rs.kind,
+		Status: rs.status, Seen: r.seen, CreatedAt: time.Unix(r.sec, int64(r.nsec)).In(locs.at(r.loc)), Seq: r.seq}
+}
+
+// decodeBlob reads the blob's fields into m, and returns the rest: Data's JSON.
+func decodeBlob(m *Message, r *rec, blob []byte, locs *locations) []byte {
 	br := blobReader{blob}
 	m.ID = br.id()
+	if r.uuid {
+		m.ID = formatUUID(r.uid)
+	}
 	m.Body = string(br.view())
 	m.Title = string(br.view())
 	if br.byte() == 1 {
@@ -557,14 +675,14 @@ func (s *MemStore) decodeHead(r *rec, blob []byte) (Message, []byte) {
 		for i := range m.History {
 			h := &m.History[i]
 			h.Status = string(br.view())
-			h.At = br.time(&s.locs)
+			h.At = br.time(locs)
 			h.Reason = string(br.view())
 		}
 	}
-	m.DeliverAt = br.optionalTime(&s.locs)
-	m.DeliveredAt = br.optionalTime(&s.locs)
+	m.DeliverAt = br.optionalTime(locs)
+	m.DeliveredAt = br.optionalTime(locs)
 	m.RequestID = string(br.view())
-	return m, br.b // the rest is Data
+	return br.b // the rest is Data
 }
 
 // decodeData reads a Data map back as encoding/json with UseNumber would, without its reflection
@@ -583,6 +701,22 @@ func decodeData(data []byte) map[string]any {
 	dec.UseNumber()
 	_ = dec.Decode(&m)
 	return m
+}
+
+// isUUID reports whether parseUUID reads s.
+func isUUID(s string) bool {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+		case '0' <= c && c <= '9' || 'a' <= c && c <= 'f':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // parseUUID reads a UUID in its canonical lower-case form only, so formatUUID gives back the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -246,17 +247,18 @@ func TestRecentCodesAreTheDictionarys(t *testing.T) {
 		fresh.internExact(m.Recipient.Name)
 		fresh.internExact(m.Recipient.Address)
 	}
-	for name, c := range s.dict.code {
-		if c == 0 {
-			continue // "" is never freed, so its count only grows
-		}
-		fc, ok := fresh.code[name]
-		if !ok || s.dict.refs[c] != fresh.refs[fc] {
+	// "" is never freed, so its count only grows: each leaves it out.
+	s.dict.each(func(name string, c uint32) {
+		fc := fresh.code.find(name, fresh.code.hash(name), fresh.names)
+		if fc == 0 || s.dict.refs[c] != fresh.refs[fc] {
 			t.Errorf("%q: %d uses, a dictionary built from what is stored has %d", name, s.dict.refs[c], fresh.refs[fc])
 		}
-	}
-	if len(s.dict.code) != len(fresh.code) {
-		t.Errorf("%d strings interned, what is stored needs %d", len(s.dict.code), len(fresh.code))
+		if got := s.dict.code.find(name, s.dict.code.hash(name), s.dict.names); got != c {
+			t.Errorf("%q: the table finds code %d, the dictionary holds it as %d", name, got, c)
+		}
+	})
+	if s.dict.code.n != fresh.code.n {
+		t.Errorf("%d strings interned, what is stored needs %d", s.dict.code.n, fresh.code.n)
 	}
 }
 
@@ -285,4 +287,55 @@ func BenchmarkStoreAddFanOut(b *testing.B) {
 		s.Add(batch)
 		b.StopTimer()
 	}
+}
+
+// BenchmarkStoreAddFanOutShared is BenchmarkStoreAddFanOut stored as one FanOut, the way
+// Env.DeliverFanOut hands a fan-out to the store: one blob for all, the recipients' strings
+// interned in a batch.
+func BenchmarkStoreAddFanOutShared(b *testing.B) {
+	const n = 100000
+	at := time.Date(2026, 11, 30, 4, 5, 6, 7, time.UTC)
+	data := map[string]any{"templateId": "-1", "templateType": "TEXT"}
+	recipients := make([]Recipient, n)
+	for i := range recipients {
+		user := fmt.Sprintf("user%06d", i)
+		recipients[i] = Recipient{ID: user, Name: "User " + user, Role: "-4", RoleName: "Self-service", Address: user + "@example.com"}
+	}
+	m := Message{Vendor: "luma", Tenant: "big", Channel: ChannelLumaChat, Kind: "text", Status: "sent",
+		Body: "Company-wide: the office is closed tomorrow", Data: data, CreatedAt: at, RequestID: "req-1",
+		Payload: json.RawMessage(`{"recipients":{"contacts":"0"},"message":"Company-wide: the office is closed tomorrow"}`)}
+	s := NewBoundedMemStore(n)
+	ids := NewIDs(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		s.Reset()
+		f := &FanOut{msg: m, recipients: recipients, uids: ids.uuids(n)}
+		b.StartTimer()
+		s.AddFanOut(f)
+	}
+}
+
+// TestLowerASCII: the word-at-a-time check agrees with lower-casing for every byte in every place
+// of a word and around it.
+func TestLowerASCII(t *testing.T) {
+	for c := range 256 {
+		for at := 0; at < 20; at++ {
+			s := strings.Repeat("a", at) + string([]byte{byte(c)}) + strings.Repeat("z", 19-at)
+			want := isASCII(s) && strings.ToLower(s) == s
+			if got := lowerASCII(s); got != want {
+				t.Fatalf("lowerASCII(%q) = %v, want %v", s, got, want)
+			}
+		}
+	}
+}
+
+func FuzzLowerASCII(f *testing.F) {
+	f.Add("user000001@example.com")
+	f.Add("User@Example.COM")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := lowerASCII(s), isASCII(s) && strings.ToLower(s) == s; got != want {
+			t.Fatalf("lowerASCII(%q) = %v, want %v", s, got, want)
+		}
+	})
 }

@@ -114,8 +114,8 @@ type MemStore struct {
 	mu     sync.RWMutex
 	ring   ring // oldest first; the i-th is at position base+i
 	base   int64
-	byID   map[string]int64   // ids that are not canonical UUIDs
-	byUID  map[[16]byte]int64 // canonical UUIDs, kept as 16 bytes: no string per message
+	byID   map[string]int64 // ids that are not canonical UUIDs
+	uids   uidIndex         // canonical UUIDs, kept as 16 bytes in the records: no string per message
 	seq    int64
 	dict   dict
 	recent recentCodes // the last codes interned, for the next message of a fan-out
@@ -134,7 +134,7 @@ func NewMemStore() *MemStore {
 
 func (s *MemStore) clear() {
 	s.ring, s.base, s.seq = ring{}, 0, 0
-	s.byID, s.byUID = map[string]int64{}, map[[16]byte]int64{}
+	s.byID, s.uids = map[string]int64{}, newUIDIndex()
 	s.dict = newDict() // locations and the encoder's cache stay: blobs being written may use them
 	s.recent = recentCodes{}
 	s.idx = newIndex()
@@ -154,27 +154,27 @@ func (s *MemStore) message(pos int64) Message { return s.decode(s.at(pos), s.blo
 
 func (s *MemStore) find(id string) (int64, bool) {
 	if u, ok := parseUUID(id); ok {
-		pos, found := s.byUID[u]
-		return pos, found
+		return s.uids.find(u, s.uidAt)
 	}
 	pos, found := s.byID[id]
 	return pos, found
 }
 
-// setID indexes the id a blob holds, read from the blob: a UUID is already in its 16 bytes there.
-func (s *MemStore) setID(blob []byte, pos int64) {
-	if len(blob) >= 17 && blob[0] == 1 {
-		s.byUID[[16]byte(blob[1:17])] = pos
+// uidAt is the UUID of the message at pos, which is stored.
+func (s *MemStore) uidAt(pos int64) [16]byte { return s.at(pos).uid }
+
+// setID indexes a stored message's id: a UUID by the 16 bytes its record holds.
+func (s *MemStore) setID(r *rec, blob []byte, pos int64) {
+	if r.uuid {
+		s.uids.set(r.uid, pos, s.uidAt)
 		return
 	}
-	s.byID[idOf(blob)] = pos
+	s.byID[idOf(r, blob)] = pos
 }
 
 func (s *MemStore) deleteID(id string, pos int64) {
 	if u, ok := parseUUID(id); ok {
-		if s.byUID[u] == pos {
-			delete(s.byUID, u)
-		}
+		s.uids.delete(u, pos)
 		return
 	}
 	if s.byID[id] == pos {
@@ -187,7 +187,7 @@ func (s *MemStore) appendLocked(m *Message, blob []byte) {
 	r := s.encodeRec(m)
 	pos := s.base + int64(s.ring.n)
 	stored := s.ring.push(r, blob)
-	s.setID(blob, pos)
+	s.setID(stored, blob, pos)
 	s.idx.add(&s.dict, stored, pos)
 }
 
@@ -201,7 +201,7 @@ func (s *MemStore) Add(msgs []Message) {
 	defer s.mu.Unlock()
 	first := s.base + int64(s.ring.n)
 	s.ring.reserve(len(msgs))
-	s.reserveMaps(len(msgs))
+	s.reserveMaps(len(msgs), 3*len(msgs))
 	for i := range msgs {
 		s.seq++
 		msgs[i].Seq = s.seq
@@ -218,12 +218,16 @@ func (s *MemStore) Add(msgs []Message) {
 
 // reserveMaps sizes the maps a batch of n adds to, when n is large and they are small: a fan-out
 // to 100,000 users new to the store otherwise grows them step by step, rehashing as it goes (a
-// sixth of storing it). Each is copied once into a map with room for the batch.
-func (s *MemStore) reserveMaps(n int) {
-	s.dict.code = withRoom(s.dict.code, 3*n) // recipient, name and address of each
-	s.byUID = withRoom(s.byUID, n)
-	s.idx.inboxes = withRoom(s.idx.inboxes, n)
-	s.idx.lists[fieldRecipient] = withRoom(s.idx.lists[fieldRecipient], n)
+// sixth of storing it). Each is copied once into a map with room for the batch. strs is how many
+// strings new to the dictionary the batch may bring (its recipients' ids, names and addresses).
+func (s *MemStore) reserveMaps(n, strs int) {
+	s.dict.reserve(strs)
+	if n >= 4096 {
+		s.uids.reserve(s.uids.n + n)
+	}
+	if n >= 4096 {
+		s.idx.reserve(len(s.dict.names)+strs, n)
+	}
 }
 
 // withRoom returns m, or a copy of it with room for extra more entries when extra is large and
@@ -286,15 +290,9 @@ func sameMap(a, b map[string]any) bool {
 }
 
 func (s *MemStore) reindexLocked() {
-	evicted := map[inboxKey]int{}
-	for k, in := range s.idx.inboxes {
-		evicted[k] = in.evicted
-	}
-	defer func() {
-		for k, in := range s.idx.inboxes {
-			in.evicted = evicted[k]
-		}
-	}()
+	evicted := map[inboxKey]int32{}
+	s.idx.eachInbox(func(in *inboxAgg) { evicted[in.key] = in.evicted })
+	defer s.idx.eachInbox(func(in *inboxAgg) { in.evicted = evicted[in.key] })
 	s.idx = newIndex()
 	for i := range s.ring.n {
 		s.idx.add(&s.dict, s.ring.rec(i), s.base+int64(i))
@@ -334,10 +332,11 @@ func (s *MemStore) Inboxes(f Filter) []Inbox {
 		return []Inbox{}
 	}
 	var rows []*inboxAgg
+	o := &s.idx.overflow
 	if onlyInboxKeys(f) {
 		rows = s.inboxRows(q)
 	} else {
-		rows = s.inboxesByScan(q)
+		rows, o = s.inboxesByScan(q)
 	}
 	n := len(rows)
 	if f.Limit > 0 && n > f.Limit {
@@ -347,14 +346,15 @@ func (s *MemStore) Inboxes(f Filter) []Inbox {
 	for _, in := range rows[:n] {
 		last := s.message(in.last)
 		out = append(out, Inbox{Vendor: last.Vendor, Tenant: last.Tenant, Recipient: last.Recipient,
-			Count: in.count, Unread: in.unread, Channels: in.channelNames(&s.dict), Last: &last, Evicted: s.idx.evicted(in.key)})
+			Count: int(in.count), Unread: int(in.unread), Channels: in.channelNames(&s.dict, o), Last: &last, Evicted: s.idx.evicted(in.key)})
 	}
 	return out
 }
 
 // inboxesByScan summarises the messages matching a filter the inbox aggregates can't answer
 // (role, channel, status, text, time), most recent activity first.
-func (s *MemStore) inboxesByScan(q query) []*inboxAgg {
+func (s *MemStore) inboxesByScan(q query) ([]*inboxAgg, *overflow) {
+	o := &overflow{}
 	idx := map[inboxKey]*inboxAgg{}
 	var order []*inboxAgg
 	all := q
@@ -372,10 +372,10 @@ func (s *MemStore) inboxesByScan(q query) []*inboxAgg {
 		if !r.seen {
 			in.unread++
 		}
-		in.addChannel(r.f[fieldChannel])
+		in.addChannel(r.f[fieldChannel], o)
 		return true
 	})
-	return order
+	return order, o
 }
 
 func (s *MemStore) Count(f Filter) int {

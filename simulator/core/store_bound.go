@@ -64,12 +64,17 @@ func (s *MemStore) evictLocked() {
 func (s *MemStore) evictFirst(n int) {
 	for range n {
 		r, blob, pos := s.ring.rec(0), s.ring.blob(0), s.base
-		id := idOf(blob)
-		s.deleteID(id, pos)
+		if r.uuid {
+			s.uids.delete(r.uid, pos)
+		} else {
+			s.deleteID(idOf(r, blob), pos)
+		}
 		s.idx.drop(&s.dict, r, pos)
 		s.cap.total++
 		s.releaseCodes(r)
-		record(s.cap.durable, Change{Table: TableMessages, Op: OpDelete, Key: id, Seq: r.seq})
+		if s.cap.durable != nil {
+			record(s.cap.durable, Change{Table: TableMessages, Op: OpDelete, Key: idOf(r, blob), Seq: r.seq})
+		}
 		s.ring.popFront()
 		s.base++
 	}

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/notifysim/notifysim/simulator/core"
-	"sigs.k8s.io/yaml"
+	"github.com/notifysim/notifysim/simulator/fixtures"
 )
 
 // State is a rule as GET /_sim/faults shows it: the rule, how often it matched and fired, and
@@ -180,7 +180,7 @@ func (s *Set) Reset() {
 // Load parses a rules file (YAML or JSON: a list of rules, or {"faults": [...]}) and adds every
 // rule as loaded from the file. Nothing is added when one rule is wrong.
 func (s *Set) Load(data []byte) error {
-	doc, err := yaml.YAMLToJSON(data)
+	doc, err := fixtures.YAMLToJSON(data)
 	if err != nil {
 		return fmt.Errorf("faults file: not YAML or JSON: %v", err)
 	}

@@ -71,7 +71,7 @@ func (p *Pipeline) problems(t *testing.T, route *routers.Route, body []byte, fas
 	r := httptest.NewRequest(route.Method, route.Path, bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	in := &openapi3filter.RequestValidationInput{Request: r, Route: route, Options: &p.validation}
-	x := &exchange{r: r, route: route, in: in, bodyOptions: bodyOptions(route)}
+	x := &exchange{r: r, route: route, in: in, bodyOptions: bodyOptions(route), keys: propertyNames(jsonSchema(route.Operation))}
 	var err error
 	if fast {
 		_, err = p.check(x, body)
@@ -136,4 +136,44 @@ func bodiesFor(mt *openapi3.MediaType) [][]byte {
 	}
 	add(b)
 	return out
+}
+
+// TestReadOnlyBodiesAreCheckedAsRequests: a body whose schema marks a property readOnly, at any
+// depth, is still checked as a request (sending the property is refused); bodyOptions leaves
+// that out only where no schema marks one, where it changes no answer.
+func TestReadOnlyBodiesAreCheckedAsRequests(t *testing.T) {
+	readOnly := &openapi3.Schema{Type: &openapi3.Types{"string"}, ReadOnly: true}
+	object := func(props openapi3.Schemas) *openapi3.Schema {
+		return &openapi3.Schema{Type: &openapi3.Types{"object"}, Properties: props}
+	}
+	plain := object(openapi3.Schemas{"name": {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}}}})
+	loop := object(openapi3.Schemas{})
+	loop.Properties["self"] = &openapi3.SchemaRef{Value: loop}
+	for _, tc := range []struct {
+		name    string
+		schema  *openapi3.Schema
+		marks   bool
+		refused bool // {"id": "x"}, whose id is readOnly in the schema at the top
+	}{
+		{"none", plain, false, false},
+		{"a schema that holds itself", loop, false, false},
+		{"a property", object(openapi3.Schemas{"id": {Value: readOnly}}), true, true},
+		{"in an array's items", object(openapi3.Schemas{"list": {Value: &openapi3.Schema{Type: &openapi3.Types{"array"},
+			Items: &openapi3.SchemaRef{Value: object(openapi3.Schemas{"id": {Value: readOnly}})}}}}), true, false},
+		{"in allOf", &openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: plain}, {Value: object(openapi3.Schemas{"id": {Value: readOnly}})}}}, true, true},
+		{"writeOnly", object(openapi3.Schemas{"secret": {Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, WriteOnly: true}}}), true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := marksReadOrWriteOnly(tc.schema, map[*openapi3.Schema]bool{}); got != tc.marks {
+				t.Fatalf("marksReadOrWriteOnly = %v, want %v", got, tc.marks)
+			}
+			op := &openapi3.Operation{RequestBody: &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().
+				WithJSONSchema(tc.schema)}}
+			opts := bodyOptions(&routers.Route{Spec: &openapi3.T{OpenAPI: "3.0.3"}, Operation: op})
+			err := tc.schema.VisitJSON(map[string]any{"id": "x"}, opts...)
+			if refused := err != nil; refused != tc.refused {
+				t.Errorf("a body with the readOnly id: %v", err)
+			}
+		})
+	}
 }

@@ -9,6 +9,7 @@
 package flow
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -226,14 +227,25 @@ type exchange struct {
 	in  *openapi3filter.RequestValidationInput
 	// bodyOptions are the schema options for a JSON body the validate stage reads itself.
 	bodyOptions []openapi3.SchemaValidationOption
-	resp        core.Response
-	data        []byte // the encoded response body
+	keys        map[string]string // the body schema's property names
+	// body is the request's body as the stages hand it on, read from memory; input is what in
+	// points to.
+	body      bodyReader
+	bodyBytes []byte
+	input     openapi3filter.RequestValidationInput
+	resp      core.Response
+	data      []byte // the encoded response body
 	// faulted: a fault rule wrote this answer, so the spec check doesn't apply to it.
 	faulted bool
 	// unanswered: the connection was dropped or hung up; nothing was written.
 	unanswered bool
 	journaled  bool
 }
+
+// bodyReader is a body read again from memory.
+type bodyReader struct{ bytes.Reader }
+
+func (*bodyReader) Close() error { return nil }
 
 // stage is one named step before the response is written; it returns true when it has decided
 // the response (x.resp), and the stages after it don't run.
@@ -258,10 +270,11 @@ func (p *Pipeline) operation(api API, route *routers.Route, h core.Handler) http
 	vendor, _ := api.(core.Vendor)
 	checked := withoutSecurity(route)
 	stages := p.inbound()
-	opts := bodyOptions(route)
+	opts, keys := bodyOptions(route), propertyNames(jsonSchema(route.Operation))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		x := &exchange{w: w, r: r, api: api, vendor: vendor, route: route, handler: h, start: time.Now(), bodyOptions: opts}
-		x.in = &openapi3filter.RequestValidationInput{Request: r, Route: checked, Options: &p.validation}
+		x := &exchange{w: w, r: r, api: api, vendor: vendor, route: route, handler: h, start: time.Now(), bodyOptions: opts, keys: keys}
+		x.input = openapi3filter.RequestValidationInput{Request: r, Route: checked, Options: &p.validation}
+		x.in = &x.input
 		p.run(x, stages)
 	})
 }

@@ -218,13 +218,13 @@ func (v *Vendor) step(j *job) {
 				o.failure = CommentDeliveryFailed // the rule's id is in the journal, not the vendor's log
 			}
 		}
-		l := statusLog{ID: prefixedUUID(v.env.IDs, "nl-"), RequestID: j.id, OriginalID: o.identity, CreatedBy: j.createdBy,
+		l := statusLog{ID: v.env.IDs.PrefixedUUID("nl-"), RequestID: j.id, OriginalID: o.identity, CreatedBy: j.createdBy,
 			StreamID: j.bot.id, Channel: j.channel, CreatedOn: createdOn}
 		if o.failure != "" {
 			l.Status, l.Comments = JobFailure, o.failure
 		} else {
 			l.Status, l.Comments = JobSuccess, CommentSent
-			l.KoreID, l.ChannelID, l.MessagestoreID = o.user.koreID, o.channelID, prefixedUUID(v.env.IDs, "ms-")
+			l.KoreID, l.ChannelID, l.MessagestoreID = o.user.koreID, o.channelID, v.env.IDs.PrefixedUUID("ms-")
 			data := make(map[string]any, 6+len(o.data))
 			data["jobId"], data["statusLogId"], data["koreId"] = jobID, l.ID, o.user.koreID
 			data["channelId"], data["messagestoreId"], data["identity"] = o.channelID, l.MessagestoreID, o.identity
@@ -290,26 +290,6 @@ func plainJSON(s string) bool {
 		}
 	}
 	return true
-}
-
-// prefixedUUID is prefix + ids.UUID(), the same UUID from the same random bytes, in one string
-// allocation instead of three.
-func prefixedUUID(ids *core.IDs, prefix string) string {
-	b := ids.Bytes(16)
-	b[6] = (b[6] & 0x0f) | 0x40
-	b[8] = (b[8] & 0x3f) | 0x80
-	const digits = "0123456789abcdef"
-	var out strings.Builder
-	out.Grow(len(prefix) + 36)
-	out.WriteString(prefix)
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out.WriteByte('-')
-		}
-		out.WriteByte(digits[c>>4])
-		out.WriteByte(digits[c&0x0f])
-	}
-	return out.String()
 }
 
 func finalStatus(logs []statusLog) string {

@@ -33,22 +33,34 @@ func (v *Vendor) faultAnswer(rej core.Rejection) core.Response {
 	return resp
 }
 
-// failDeliveries takes out the messages whose delivery a fault rule fails: they are stored as
-// failed, never delivered, and their recipients are not in the answer's list of notified users.
-func (v *Vendor) failDeliveries(req *core.Request, t *tenant, msgs []core.Message) []core.Message {
-	keep := msgs[:0]
+// failDeliveries takes out the recipients whose delivery a fault rule fails: their messages (m,
+// to each of them) are stored as failed, never delivered, and they are not in the answer's list
+// of notified users. recipients may be the tenant's own list: it is copied before it changes.
+func (v *Vendor) failDeliveries(req *core.Request, t *tenant, recipients []core.Recipient, m core.Message) []core.Recipient {
+	if !v.env.DeliveryFaultsActive() {
+		return recipients
+	}
+	var keep []core.Recipient
 	var failed []core.Message
-	for _, m := range msgs {
-		if rule, ok := v.env.FailsDelivery(req, "luma", t.ID, m.Recipient.ID); ok {
-			m.Data = withFault(m.Data, rule)
-			failed = append(failed, m)
+	for i, r := range recipients {
+		rule, ok := v.env.FailsDelivery(req, "luma", t.ID, r.ID)
+		if !ok {
+			if keep != nil {
+				keep = append(keep, r)
+			}
 			continue
 		}
-		keep = append(keep, m)
+		if keep == nil {
+			keep = append(make([]core.Recipient, 0, len(recipients)), recipients[:i]...)
+		}
+		f := m
+		f.Recipient, f.Data = r, withFault(m.Data, rule)
+		failed = append(failed, f)
 	}
-	if len(failed) > 0 {
-		v.env.Fail(req, "delivery failed (fault rule)", failed...)
+	if len(failed) == 0 {
+		return recipients
 	}
+	v.env.Fail(req, "delivery failed (fault rule)", failed...)
 	return keep
 }
 

@@ -65,6 +65,7 @@ type user struct {
 	RoleName string `json:"roleName"`
 	lower    string
 	roleCode string // strconv.Itoa(Role), made once: a negative number allocates each time
+	index    int    // in the tenant's Users, and in everyone
 }
 
 type tenant struct {
@@ -73,6 +74,9 @@ type tenant struct {
 	Templates map[string]TemplateFixture `json:"templates"`
 	token     string
 	byLogin   map[string]*user
+	// everyone is every user as a recipient, in the tenant's order: "0" without roles notifies
+	// them, and a fan-out shares the list rather than building one per request.
+	everyone []core.Recipient
 }
 
 type state struct {
@@ -114,6 +118,7 @@ func (v *Vendor) Load(section json.RawMessage) (func(), error) {
 	}
 	st := &state{byToken: map[string]*tenant{}}
 	ids := map[string]bool{}
+	roleCodes := map[int]string{} // one string per role, shared by its users: see roleJSON
 	for i, tf := range fx.Tenants {
 		where := fmt.Sprintf("tenants[%d]", i)
 		if tf.ID == "" || tf.Token == "" {
@@ -142,9 +147,20 @@ func (v *Vendor) Load(section json.RawMessage) (func(), error) {
 			if _, dup := t.byLogin[lower]; dup {
 				return nil, fmt.Errorf("%s.users[%d]: login %q is defined twice", where, j, login)
 			}
-			u := &user{Login: login, Name: uf.Name, Role: uf.Role, RoleName: name, lower: lower, roleCode: strconv.Itoa(uf.Role)}
+			code, ok := roleCodes[uf.Role]
+			if !ok {
+				code = strconv.Itoa(uf.Role)
+				roleCodes[uf.Role] = code
+			}
+			u := &user{Login: login, Name: uf.Name, Role: uf.Role, RoleName: name, lower: lower, roleCode: code}
+			u.index = len(t.Users)
 			t.byLogin[lower] = u
 			t.Users = append(t.Users, u)
+		}
+		// Made once, at its size: with 100,000 users it is the largest thing a tenant holds.
+		t.everyone = make([]core.Recipient, len(t.Users))
+		for i, u := range t.Users {
+			t.everyone[i] = core.Recipient{ID: u.Login, Name: u.Name, Role: u.roleCode, RoleName: u.RoleName}
 		}
 		for j, tpl := range tf.Templates {
 			tpl.Type = strings.ToLower(tpl.Type)

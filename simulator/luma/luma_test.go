@@ -2,6 +2,7 @@ package luma
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -250,7 +251,7 @@ func TestSelectRecipients(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
 			for _, r := range selectRecipients(&core.Request{}, tn, tt.all, tt.named, tt.roles) {
-				got = append(got, r.Login)
+				got = append(got, r.ID)
 			}
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Fatalf("got %v, want %v", got, tt.want)
@@ -326,6 +327,7 @@ func TestNotifiedEnvelopeIsWhatEncodingJSONWrites(t *testing.T) {
 		{},
 		{{LoginID: "ruth", Name: "Ruth", Role: "-4", RoleName: "Self-service", MessageID: "6c3b3f0e-7d1a-4a8e-9a55-0d7c4f0b8a21"}},
 		{{LoginID: `a"b\c`, Role: "-1", RoleName: "Administrator", MessageID: "x"}, {LoginID: "<&>", Name: "Zoë\n\u2028", Role: "-5", RoleName: "Guest", MessageID: "y"}},
+		sharedRoles(20), // the roles' JSON is remembered per shared string, not escaped per entry
 	} {
 		for _, errs := range [][]string{{}, {"recipients.contacts: unknown login id \"x\""}} {
 			e := envelope{Timestamp: 1764460800000, Status: 200, Message: "OK", Errors: errs, Data: data}
@@ -335,9 +337,38 @@ func TestNotifiedEnvelopeIsWhatEncodingJSONWrites(t *testing.T) {
 			if err := enc.Encode(e); err != nil {
 				t.Fatal(err)
 			}
-			if got := string(e.appendNotified(data)); got != strings.TrimSuffix(want.String(), "\n") {
+			if got := string(e.appendNotified(recipientList(data))); got != strings.TrimSuffix(want.String(), "\n") {
 				t.Errorf("got  %s\nwant %s", got, want.String())
 			}
 		}
 	}
+}
+
+// recipientList is a []Recipient as the data of a notify's answer.
+type recipientList []Recipient
+
+func (l recipientList) Len() int { return len(l) }
+
+func (l recipientList) Recipient(i int) *core.Recipient {
+	r := l[i]
+	return &core.Recipient{ID: r.LoginID, Name: r.Name, Role: r.Role, RoleName: r.RoleName}
+}
+
+func (l recipientList) AppendID(b []byte, i int) []byte {
+	q := core.AppendJSONString(nil, l[i].MessageID)
+	return append(b, q[1:len(q)-1]...)
+}
+
+// sharedRoles is n entries whose roles repeat, as a tenant's users share their role's strings;
+// one role's name needs escaping.
+func sharedRoles(n int) []Recipient {
+	codes, names := []string{"-1", "-2", "-3"}, []string{"Administrator", `Dev "ops"`, "Analyst\u2028"}
+	out := make([]Recipient, n)
+	for i := range out {
+		out[i] = Recipient{LoginID: fmt.Sprint("user", i), Role: codes[i%3], RoleName: names[i%3], MessageID: fmt.Sprint("m", i)}
+		if i%7 == 0 {
+			out[i].RoleName = strings.Clone(out[i].RoleName) // equal, not the same string
+		}
+	}
+	return out
 }

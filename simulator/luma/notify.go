@@ -161,39 +161,44 @@ func (v *Vendor) notify(req *core.Request) core.Response {
 	}
 
 	kind, title, text, data := render(tpl, responseType, plain, message, body.BotExternalID, document, &v.state.Load().data)
-	msgs := make([]core.Message, len(recipients))
-	for i, u := range recipients {
-		msgs[i] = core.Message{
-			Vendor: "luma", Tenant: t.ID, Channel: core.ChannelLumaChat, Kind: kind,
-			Recipient: core.Recipient{ID: u.Login, Name: u.Name, Role: u.roleCode, RoleName: u.RoleName},
-			Title:     title, Body: text, Data: data, Payload: req.Body,
-		}
-	}
 	// A fault rule's failed deliveries are stored as failed and left out of data, which lists
 	// the users notified.
-	msgs = v.failDeliveries(req, t, msgs)
-	result := make([]Recipient, 0, len(msgs))
-	if len(msgs) > 0 {
-		for _, m := range v.env.Deliver(req, msgs...) {
-			r := m.Recipient
-			result = append(result, Recipient{LoginID: r.ID, Name: r.Name, Role: r.Role, RoleName: r.RoleName, MessageID: m.ID})
-		}
+	recipients = v.failDeliveries(req, t, recipients, core.Message{
+		Vendor: "luma", Tenant: t.ID, Channel: core.ChannelLumaChat, Kind: kind, Title: title, Body: text, Data: data, Payload: req.Body,
+	})
+	if len(recipients) == 0 {
+		return v.respond(http.StatusOK, "OK", nil, nobody{})
 	}
-	return v.respond(http.StatusOK, "OK", nil, result)
+	// The answer lists the recipients and their messages' ids: it is written while the store
+	// takes the messages.
+	var resp core.Response
+	v.env.DeliverFanOut(req, core.Message{
+		Vendor: "luma", Tenant: t.ID, Channel: core.ChannelLumaChat, Kind: kind, Title: title, Body: text, Data: data, Payload: req.Body,
+	}, recipients, func(f *core.FanOut) { resp = v.respond(http.StatusOK, "OK", nil, f) })
+	return resp
 }
 
 // selectRecipients applies the rule for contacts and roles: "0" selects every user of the tenant
 // and roles narrow that set; users named by login id are notified whatever their role, since
 // naming someone is the most specific request there is. Each user is notified once, in the
-// tenant's order for "0" and then in the order named.
-func selectRecipients(req *core.Request, t *tenant, all bool, named []*user, roles map[int]bool) []*user {
-	var out []*user
-	seen := map[*user]bool{}
+// tenant's order for "0" and then in the order named. The list may be the tenant's own: read it,
+// don't change it.
+func selectRecipients(req *core.Request, t *tenant, all bool, named []*user, roles map[int]bool) []core.Recipient {
+	if all && len(roles) == 0 && len(named) == 0 {
+		return t.everyone
+	}
+	var out []core.Recipient
+	var seen map[*user]bool // only named users can repeat one already chosen
+	if len(named) > 0 {
+		seen = map[*user]bool{}
+	}
 	if all {
 		for _, u := range t.Users {
 			if len(roles) == 0 || roles[u.Role] {
-				seen[u] = true
-				out = append(out, u)
+				if seen != nil {
+					seen[u] = true
+				}
+				out = append(out, t.everyone[u.index])
 			}
 		}
 		if len(roles) > 0 {
@@ -205,7 +210,7 @@ func selectRecipients(req *core.Request, t *tenant, all bool, named []*user, rol
 			continue
 		}
 		seen[u] = true
-		out = append(out, u)
+		out = append(out, t.everyone[u.index])
 		if len(roles) > 0 && !roles[u.Role] {
 			req.Note("%s is notified although role %d (%s) is not among the roles: roles filter only \"0\"", u.Login, u.Role, u.RoleName)
 		}

@@ -46,5 +46,5 @@ func (v *Vendor) faultAnswer(rej core.Rejection) core.Response {
 // once when the project sends no receipts): WhatsApp accepted it, the handset never got it.
 func (v *Vendor) failReceipt(p *project, id, rule string) {
 	reason := "delivery failed (fault rule " + rule + ")"
-	v.env.Clock.AfterFunc(max(p.deliveredAfter, 0), func() { v.env.SetStatus(id, core.StatusFailed, reason) })
+	v.env.Clock.AfterFunc(max(p.deliveredAfter, 0), func() { v.env.ChangeStatus(id, core.StatusFailed, reason) })
 }

@@ -125,13 +125,13 @@ func (v *Vendor) resumeReceipts(byID map[string]*project) {
 			case status == StatusSent && p.deliveredAfter >= 0:
 				wait := max(m.CreatedAt.Add(p.deliveredAfter).Sub(now), 0)
 				v.env.Clock.AfterFunc(wait, func() {
-					if _, ok := v.env.SetStatus(id, StatusDelivered, ""); !ok || readAfter < 0 {
+					if !v.env.ChangeStatus(id, StatusDelivered, "") || readAfter < 0 {
 						return
 					}
-					v.env.Clock.AfterFunc(readAfter, func() { v.env.SetStatus(id, StatusRead, "") })
+					v.env.Clock.AfterFunc(readAfter, func() { v.env.ChangeStatus(id, StatusRead, "") })
 				})
 			case status == StatusDelivered && readAfter >= 0 && m.DeliveredAt != nil:
-				v.env.Clock.AfterFunc(max(m.DeliveredAt.Add(readAfter).Sub(now), 0), func() { v.env.SetStatus(id, StatusRead, "") })
+				v.env.Clock.AfterFunc(max(m.DeliveredAt.Add(readAfter).Sub(now), 0), func() { v.env.ChangeStatus(id, StatusRead, "") })
 			}
 		}
 	}

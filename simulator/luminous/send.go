@@ -462,10 +462,10 @@ func (v *Vendor) receipts(p *project, id string) {
 	}
 	readAfter := p.readAfter
 	v.env.Clock.AfterFunc(p.deliveredAfter, func() {
-		if _, ok := v.env.SetStatus(id, StatusDelivered, ""); !ok || readAfter < 0 {
+		if !v.env.ChangeStatus(id, StatusDelivered, "") || readAfter < 0 {
 			return
 		}
-		v.env.Clock.AfterFunc(readAfter, func() { v.env.SetStatus(id, StatusRead, "") })
+		v.env.Clock.AfterFunc(readAfter, func() { v.env.ChangeStatus(id, StatusRead, "") })
 	})
 }
 
