@@ -20,11 +20,14 @@ type Clock struct {
 	now    time.Time
 	anchor time.Time
 	timers timerHeap
-	seq    int64
-	wall   func() time.Time
-	wake   *time.Timer
-	wakeAt time.Time  // the deadline wake is armed for, while it is not nil
-	run    sync.Mutex // serialises timer execution
+	// stopped counts timers stopped while still in the heap: they stay there until they come
+	// off its top (or the heap is compacted), so a Stop moves nothing.
+	stopped int
+	seq     int64
+	wall    func() time.Time
+	wake    *time.Timer
+	wakeAt  time.Time  // the deadline wake is armed for, while it is not nil
+	run     sync.Mutex // serialises timer execution
 	// busy counts work released with Go and not finished; idle is signalled when it drops to 0.
 	busy int
 	idle *sync.Cond
@@ -139,10 +142,10 @@ func (c *Clock) Advance(d time.Duration) {
 func (c *Clock) Reset(start time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, t := range c.timers {
-		t.index = -1
+	for _, e := range c.timers {
+		e.t.done = true
 	}
-	c.timers = nil
+	c.timers, c.stopped = nil, 0
 	if c.wake != nil {
 		c.wake.Stop()
 		c.wake = nil
@@ -158,9 +161,8 @@ func (c *Clock) Reset(start time.Time) {
 // Timer is a pending AfterFunc.
 type Timer struct {
 	at    time.Time
-	seq   int64
 	fn    func()
-	index int
+	done  bool // fired, stopped or dropped by Reset; guarded by the clock's mu
 	clock *Clock
 }
 
@@ -169,10 +171,17 @@ func (t *Timer) Stop() bool {
 	c := t.clock
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t.index < 0 {
+	if t.done {
 		return false
 	}
-	c.timers.remove(t.index)
+	t.done = true
+	c.stopped++
+	// Stopped timers wait in the heap for their deadline; when they are most of a large heap,
+	// they go at once, so cancelled far-off timers can't pile up.
+	if c.stopped > 1024 && c.stopped > len(c.timers)/2 {
+		c.timers.compact()
+		c.stopped = 0
+	}
 	return true
 }
 
@@ -182,13 +191,13 @@ func (t *Timer) Stop() bool {
 func (c *Clock) AfterFunc(d time.Duration, fn func()) *Timer {
 	c.mu.Lock()
 	c.seq++
-	t := &Timer{at: c.nowLocked().Add(d), seq: c.seq, fn: fn, clock: c}
-	c.timers.push(t)
+	t := &Timer{at: c.nowLocked().Add(d), fn: fn, clock: c}
+	earliest := c.timers.push(t, c.seq) == 0
 	// The wake-up already armed is for the earliest timer: only a new earliest one moves it, and
 	// only earlier than it is armed for. (A stream of Luminous receipts, each due 2 s out,
 	// re-armed it on every send; a stream of Kore jobs, each due at once, re-armed it for the
 	// same moment on every notify.)
-	if c.wake == nil || t.index == 0 && t.at.Before(c.wakeAt) {
+	if c.wake == nil || earliest && t.at.Before(c.wakeAt) {
 		c.armLocked()
 	}
 	c.mu.Unlock()
@@ -199,7 +208,7 @@ func (c *Clock) AfterFunc(d time.Duration, fn func()) *Timer {
 func (c *Clock) Pending() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.timers)
+	return len(c.timers) - c.stopped
 }
 
 // setLocked moves the simulated time to t.
@@ -221,8 +230,13 @@ func (c *Clock) runDue(target time.Time, settle bool) {
 		c.waitIdle()
 	}
 	c.mu.Lock()
-	for len(c.timers) > 0 && !c.timers[0].at.After(target) {
-		t := c.timers.remove(0)
+	for len(c.timers) > 0 && !c.timers[0].t.at.After(target) {
+		t := c.timers.pop()
+		if t.done { // stopped
+			c.stopped--
+			continue
+		}
+		t.done = true
 		if t.at.After(c.nowLocked()) {
 			c.setLocked(t.at)
 		}
@@ -246,15 +260,15 @@ func (c *Clock) fire() { c.runDue(c.Now(), false) }
 // armLocked schedules a wall-clock wake-up for the earliest timer: always for one already due,
 // and for a future one only while the clock runs.
 func (c *Clock) armLocked() {
-	if len(c.timers) == 0 || c.frozen && c.timers[0].at.After(c.nowLocked()) {
+	if len(c.timers) == 0 || c.frozen && c.timers[0].t.at.After(c.nowLocked()) {
 		if c.wake != nil {
 			c.wake.Stop()
 			c.wake = nil
 		}
 		return
 	}
-	wait := max(c.timers[0].at.Sub(c.nowLocked()), 0)
-	c.wakeAt = c.timers[0].at
+	wait := max(c.timers[0].t.at.Sub(c.nowLocked()), 0)
+	c.wakeAt = c.timers[0].t.at
 	if c.wake == nil {
 		c.wake = time.AfterFunc(wait, c.fire)
 		return
@@ -262,74 +276,96 @@ func (c *Clock) armLocked() {
 	c.wake.Reset(wait) // fire runs what is due, so one run more than needed does no harm
 }
 
-// timerHeap orders pending timers by deadline, then by creation. Its own sifting rather than
-// container/heap's: each step there was two calls through an interface, and a Luminous send
-// pushes and pops two timers (its receipts) into a heap of tens of thousands.
-type timerHeap []*Timer
+// timerHeap orders pending timers by deadline, then by creation. Each entry carries its sort key,
+// so sifting compares within the array and never loads a Timer: a Luminous send pushes and pops
+// two timers (its receipts) into a heap of tens of thousands, and with the keys behind pointers
+// the comparisons' cache misses were most of the clock's cost under load. Its own sifting rather
+// than container/heap's: each step there was two calls through an interface.
+type timerHeap []timerEntry
 
-func (h timerHeap) less(i, j int) bool {
-	if h[i].at.Equal(h[j].at) {
-		return h[i].seq < h[j].seq
+type timerEntry struct {
+	sec, nsec int64 // the deadline, as Unix seconds and nanoseconds: any year the clock allows
+	seq       int64 // creation order, for equal deadlines
+	t         *Timer
+}
+
+func (a *timerEntry) less(b *timerEntry) bool {
+	if a.sec != b.sec {
+		return a.sec < b.sec
 	}
-	return h[i].at.Before(h[j].at)
+	if a.nsec != b.nsec {
+		return a.nsec < b.nsec
+	}
+	return a.seq < b.seq
 }
 
-func (h timerHeap) swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
+// push adds t, created seq-th, and returns where it landed (0: it is the earliest).
+func (h *timerHeap) push(t *Timer, seq int64) int {
+	*h = append(*h, timerEntry{sec: t.at.Unix(), nsec: int64(t.at.Nanosecond()), seq: seq, t: t})
+	return h.up(len(*h) - 1)
 }
 
-func (h *timerHeap) push(t *Timer) {
-	t.index = len(*h)
-	*h = append(*h, t)
-	h.up(t.index)
-}
-
-// remove takes out the timer at i and returns it.
-func (h *timerHeap) remove(i int) *Timer {
+// pop takes out the earliest timer and returns it.
+func (h *timerHeap) pop() *Timer {
 	old := *h
 	n := len(old) - 1
-	if i != n {
-		old.swap(i, n)
-		if !old[:n].down(i) {
-			old[:n].up(i)
-		}
-	}
-	t := old[n]
-	old[n] = nil
-	t.index = -1
+	t := old[0].t
+	old[0] = old[n]
+	old[n] = timerEntry{}
 	*h = old[:n]
+	h.down(0)
 	return t
 }
 
-func (h timerHeap) up(j int) {
-	for j > 0 {
-		i := (j - 1) / 2
-		if !h.less(j, i) {
-			return
+// compact drops the timers that are done and orders the rest again.
+func (h *timerHeap) compact() {
+	kept := (*h)[:0]
+	for _, e := range *h {
+		if !e.t.done {
+			kept = append(kept, e)
 		}
-		h.swap(i, j)
-		j = i
+	}
+	clear((*h)[len(kept):])
+	*h = kept
+	for i := len(kept)/2 - 1; i >= 0; i-- {
+		h.down(i)
 	}
 }
 
-// down sifts the timer at i down; it reports whether it moved.
-func (h timerHeap) down(i int) bool {
-	start := i
+// up sifts the entry at j up and returns where it lands.
+func (h timerHeap) up(j int) int {
+	e := h[j]
+	for j > 0 {
+		i := (j - 1) / 2
+		if !e.less(&h[i]) {
+			break
+		}
+		h[j] = h[i]
+		j = i
+	}
+	h[j] = e
+	return j
+}
+
+// down sifts the entry at i down.
+func (h timerHeap) down(i int) {
+	if len(h) == 0 {
+		return
+	}
+	e := h[i]
 	for {
 		j := 2*i + 1
 		if j >= len(h) {
 			break
 		}
-		if r := j + 1; r < len(h) && h.less(r, j) {
+		if r := j + 1; r < len(h) && h[r].less(&h[j]) {
 			j = r
 		}
-		if !h.less(j, i) {
+		if !h[j].less(&e) {
 			break
 		}
-		h.swap(i, j)
+		h[i] = h[j]
 		i = j
 	}
-	return i > start
+	h[i] = e
 }

@@ -417,38 +417,113 @@ func BenchmarkClockAfterFuncLater(b *testing.B) {
 }
 
 // TestTimerHeapOrder: timers come off the heap by deadline, then by creation, through random
-// adds and stops (ties included), as container/heap ordered them.
+// adds, stops (left in the heap, as Stop leaves them) and compactions, ties included, as
+// container/heap ordered them.
 func TestTimerHeapOrder(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
+	type made struct {
+		t   *Timer
+		seq int64
+	}
 	for round := range 50 {
 		var h timerHeap
-		var live []*Timer
+		var live []made
 		for seq := range 200 {
-			tm := &Timer{at: t0.Add(time.Duration(r.IntN(20)) * time.Second), seq: int64(seq)}
-			h.push(tm)
-			live = append(live, tm)
-			if r.IntN(4) == 0 { // a Stop
+			tm := &Timer{at: t0.Add(time.Duration(r.IntN(20))*time.Second + time.Duration(r.IntN(3)))}
+			h.push(tm, int64(seq))
+			live = append(live, made{tm, int64(seq)})
+			switch r.IntN(8) {
+			case 0, 1: // a Stop
 				k := r.IntN(len(live))
-				if got := h.remove(live[k].index); got != live[k] {
-					t.Fatalf("round %d: removing index %d took another timer", round, live[k].index)
-				}
+				live[k].t.done = true
 				live = append(live[:k], live[k+1:]...)
+			case 2:
+				h.compact()
 			}
 		}
 		sort.Slice(live, func(i, j int) bool {
-			if !live[i].at.Equal(live[j].at) {
-				return live[i].at.Before(live[j].at)
+			if !live[i].t.at.Equal(live[j].t.at) {
+				return live[i].t.at.Before(live[j].t.at)
 			}
 			return live[i].seq < live[j].seq
 		})
-		for i, want := range live {
-			if got := h.remove(0); got != want {
-				t.Fatalf("round %d: timer %d off the heap is %v/%d, want %v/%d", round, i, got.at, got.seq, want.at, want.seq)
+		var got []*Timer
+		for len(h) > 0 {
+			if tm := h.pop(); !tm.done {
+				got = append(got, tm)
 			}
 		}
-		if len(h) != 0 {
-			t.Fatalf("round %d: %d timers left", round, len(h))
+		if len(got) != len(live) {
+			t.Fatalf("round %d: %d timers off the heap, want %d", round, len(got), len(live))
 		}
+		for i, want := range live {
+			if got[i] != want.t {
+				t.Fatalf("round %d: timer %d off the heap is due %v, want %v (seq %d)", round, i, got[i].at, want.t.at, want.seq)
+			}
+		}
+	}
+}
+
+// TestStoppedTimersLeaveTheHeap: a stopped timer never runs and no longer counts as pending;
+// once stopped timers are most of a large heap they are dropped, and the rest still run in
+// order.
+func TestStoppedTimersLeaveTheHeap(t *testing.T) {
+	c := NewClock()
+	c.Freeze()
+	var ran []int
+	var timers []*Timer
+	for i := range 3000 {
+		timers = append(timers, c.AfterFunc(time.Duration(3000-i)*time.Second, func() { ran = append(ran, i) }))
+	}
+	for i, tm := range timers {
+		if i%3 != 0 && !tm.Stop() {
+			t.Fatalf("timer %d was not pending", i)
+		}
+	}
+	if timers[1].Stop() {
+		t.Fatal("a timer stopped twice reported pending")
+	}
+	if got := c.Pending(); got != 1000 {
+		t.Fatalf("%d pending, want 1000", got)
+	}
+	c.mu.Lock()
+	inHeap := len(c.timers)
+	c.mu.Unlock()
+	if inHeap >= 2000 {
+		t.Errorf("%d timers still in the heap after 2,000 stops", inHeap)
+	}
+	c.Advance(4000 * time.Second)
+	if len(ran) != 1000 {
+		t.Fatalf("%d timers ran, want 1000", len(ran))
+	}
+	for k, i := range ran {
+		if i%3 != 0 || k > 0 && i > ran[k-1] {
+			t.Fatalf("ran %v…: a stopped timer ran, or out of deadline order", ran[:k+1])
+		}
+	}
+	if got := c.Pending(); got != 0 {
+		t.Fatalf("%d pending after they all ran", got)
+	}
+	if timers[0].Stop() {
+		t.Fatal("a timer that ran reported pending")
+	}
+}
+
+// BenchmarkTimerHeapStream is a stream of Luminous receipts: 100,000 pending, each new one due
+// after the others, the earliest taken off.
+func BenchmarkTimerHeapStream(b *testing.B) {
+	var h timerHeap
+	seq := int64(0)
+	add := func() {
+		seq++
+		h.push(&Timer{at: t0.Add(time.Duration(seq) * time.Millisecond)}, seq)
+	}
+	for range 100_000 {
+		add()
+	}
+	for b.Loop() {
+		add()
+		h.pop()
 	}
 }
 
