@@ -64,6 +64,13 @@ func (v *Vendor) verify(st *state, token string) (*app, string) {
 	if scheme, _, ok := strings.Cut(token, " "); ok && strings.EqualFold(scheme, "Bearer") {
 		return nil, "the auth header carries the JWT alone, without the word Bearer: auth: <JWT>"
 	}
+	if t, ok := st.verified.Load(token); ok {
+		vt := t.(verifiedToken)
+		if reason := checkTimes(vt.claims, v.env.Clock.Now()); reason != "" {
+			return nil, reason
+		}
+		return vt.app, ""
+	}
 	var a *app
 	var keyErr string
 	claims := jwt.MapClaims{}
@@ -102,6 +109,11 @@ func (v *Vendor) verify(st *state, token string) (*app, string) {
 			return nil, fmt.Sprintf("app %s enforces JTI and the token has no jti claim", a.clientID)
 		}
 	}
+	if st.verifiedCount.Add(1) > maxVerified {
+		st.verified.Clear()
+		st.verifiedCount.Store(1)
+	}
+	st.verified.Store(token, verifiedToken{app: a, claims: claims})
 	return a, ""
 }
 

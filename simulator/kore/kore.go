@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
 	"github.com/notifysim/notifysim/simulator/core"
@@ -137,7 +138,23 @@ type state struct {
 	mu       sync.Mutex
 	jobs     map[string]*job
 	jobOrder []*job
+
+	// verified holds tokens whose signature and claims passed, with their app and claims: a
+	// client sends the same token until it expires, and its times are checked on every request.
+	// Per state, so a new dataset (new apps, new secrets) starts empty.
+	verified      sync.Map // token → verifiedToken
+	verifiedCount atomic.Int32
 }
+
+// verifiedToken is a token that passed every check but its times.
+type verifiedToken struct {
+	app    *app
+	claims jwt.MapClaims
+}
+
+// maxVerified bounds the tokens remembered per dataset: past it, they are forgotten at once (a
+// script minting a token per request can't grow the map).
+const maxVerified = 4096
 
 // Vendor is the simulated Kore.ai proactive notifications API.
 type Vendor struct {

@@ -2,6 +2,7 @@ package kore
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"reflect"
 	"strings"
@@ -226,17 +227,76 @@ kore:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, reason := v.verify(v.state.Load(), tt.token)
-			if tt.want == "" {
-				if a == nil {
-					t.Fatalf("refused: %s", reason)
+			for _, try := range []string{"first", "again (a token verified before)"} {
+				a, reason := v.verify(v.state.Load(), tt.token)
+				if tt.want == "" {
+					if a == nil {
+						t.Fatalf("%s: refused: %s", try, reason)
+					}
+					continue
 				}
-				return
-			}
-			if a != nil || !strings.Contains(reason, tt.want) {
-				t.Fatalf("app %v reason %q, want a refusal containing %q", a, reason, tt.want)
+				if a != nil || !strings.Contains(reason, tt.want) {
+					t.Fatalf("%s: app %v reason %q, want a refusal containing %q", try, a, reason, tt.want)
+				}
 			}
 		})
+	}
+}
+
+// TestVerifiedTokensFollowTheClockAndTheDataset: a token verified once is not verified again, but
+// its exp and nbf are read on every request against the simulator's clock, a new dataset forgets
+// it (its app's secret may have changed), and the tokens remembered are bounded.
+func TestVerifiedTokensFollowTheClockAndTheDataset(t *testing.T) {
+	env := newEnv(t)
+	const dataset = `
+kore:
+  apps: [ { clientId: cs-a, secret: %s, bots: [st-b] } ]
+  bots: [ { id: st-b } ]
+`
+	v := loaded(t, env, fmt.Sprintf(dataset, "s3cret"))
+	token := sign(t, jwt.SigningMethodHS256, []byte("s3cret"), jwt.MapClaims{"appId": "cs-a", "nbf": t0.Unix(), "exp": t0.Add(time.Minute).Unix()})
+	verify := func(want string) {
+		t.Helper()
+		a, reason := v.verify(v.state.Load(), token)
+		if want == "" && a == nil {
+			t.Fatalf("refused at %v: %s", env.Clock.Now(), reason)
+		}
+		if want != "" && (a != nil || !strings.Contains(reason, want)) {
+			t.Fatalf("at %v: app %v reason %q, want a refusal containing %q", env.Clock.Now(), a, reason, want)
+		}
+	}
+	verify("")
+	env.Clock.Set(t0.Add(-time.Hour))
+	verify("not valid yet")
+	env.Clock.Set(t0.Add(30 * time.Second))
+	verify("")
+	env.Clock.Advance(time.Minute)
+	verify("expired")
+	env.Clock.Set(t0)
+	verify("")
+
+	next, err := fixtures.Parse([]byte(fmt.Sprintf(dataset, "rotated")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit, err := v.Load(next["kore"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	commit()
+	verify("signature")
+
+	st := v.state.Load()
+	for i := range maxVerified + 10 {
+		tok := sign(t, jwt.SigningMethodHS256, []byte("rotated"), jwt.MapClaims{"appId": "cs-a", "jti": fmt.Sprint(i)})
+		if a, reason := v.verify(st, tok); a == nil {
+			t.Fatalf("token %d refused: %s", i, reason)
+		}
+	}
+	n := 0
+	st.verified.Range(func(any, any) bool { n++; return true })
+	if n > maxVerified {
+		t.Fatalf("%d tokens remembered, at most %d", n, maxVerified)
 	}
 }
 
