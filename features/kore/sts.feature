@@ -62,3 +62,30 @@ Feature: Kore.ai token service: POST /api/users/sts mints tokens the public APIs
       """
     Then the response status is 401
     And the JSON at "errors.0.code" is 4002
+
+  Scenario: A token used before its hour is up is refused once the clock passes its exp
+    Given the clock is frozen at "2030-01-01T00:00:00Z"
+    When I send a POST request to "/api/users/sts" with body:
+      """
+      {"clientId": "cs-demo-app", "clientSecret": "demo-app-secret", "identity": "qa.user@example.com"}
+      """
+    And I remember the JSON at "jwt" as "token"
+    Given I set header "auth" to "${token}"
+    When I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "slack", "userIdentityType": "resolve", "message": {"type": "text", "val": "early"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 200
+    When the clock advances by "59m"
+    And I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "slack", "userIdentityType": "resolve", "message": {"type": "text", "val": "still in time"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 200
+    When the clock advances by "2m"
+    And I send a POST request to "/api/public/bot/st-demo-bot/notify" with body:
+      """
+      {"channel": "slack", "userIdentityType": "resolve", "message": {"type": "text", "val": "late"}, "identities": ["alice@example.com"]}
+      """
+    Then the response status is 401
+    And the JSON at "errors.0.code" is 4002
