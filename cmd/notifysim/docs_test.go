@@ -296,20 +296,7 @@ type docRun struct {
 // exit 0 unless the file shows "# (exit status N)" under it. Failures name file:line.
 func TestDocsExamples(t *testing.T) {
 	clearEnv(t)
-	for _, tool := range []string{"bash", "curl"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("the documentation's examples need %s: %v", tool, err)
-		}
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := t.TempDir()
-	if err := os.Symlink(exe, filepath.Join(bin, "notifysim")); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), asCLI+"=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	exe, env := cliOnPath(t, "the documentation's examples", "bash", "curl")
 	sb := startSandbox(t, exe, env)
 	run := &docRun{
 		sb:       sb,
@@ -545,4 +532,25 @@ func TestDocsNameGoModsGoVersion(t *testing.T) {
 			}
 		}
 	}
+}
+
+// cliOnPath checks that what (the documentation's examples, a CI job) finds the tools it needs,
+// and returns this test binary and an environment in which a command runs it as notifysim: the
+// binary is first on the PATH under that name, told to act as the CLI.
+func cliOnPath(t *testing.T, what string, tools ...string) (exe string, env []string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s run %s, which is not on the PATH: %v", what, tool, err)
+		}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	if err := os.Symlink(exe, filepath.Join(bin, "notifysim")); err != nil {
+		t.Fatal(err)
+	}
+	return exe, append(os.Environ(), asCLI+"=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 }

@@ -17,19 +17,7 @@ import (
 // contracts as a JUnit report.
 func TestExampleCI(t *testing.T) {
 	clearEnv(t)
-	for _, tool := range []string{"bash", "curl", "go"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("the example CI job needs %s: %v", tool, err)
-		}
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := t.TempDir()
-	if err := os.Symlink(exe, filepath.Join(bin, "notifysim")); err != nil {
-		t.Fatal(err)
-	}
+	_, env := cliOnPath(t, "the example CI job", "bash", "curl", "go")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +26,7 @@ func TestExampleCI(t *testing.T) {
 	ln.Close()
 	report := filepath.Join(t.TempDir(), "report.xml")
 	cmd := exec.Command("bash", "../../contracts/examples/ci.sh")
-	cmd.Env = append(os.Environ(), asCLI+"=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "ADDR="+addr, "REPORT="+report)
+	cmd.Env = append(env, "ADDR="+addr, "REPORT="+report)
 	if raceEnabled {
 		// The job's go test then reuses the packages make test compiled with -race.
 		cmd.Env = append(cmd.Env, "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -race"))
