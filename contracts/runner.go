@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -61,6 +62,9 @@ type Options struct {
 	// over them.
 	sandboxes []string
 	pool      chan string
+	// serial lets a scenario tagged @serial run alone: it takes it exclusively, the others
+	// shared. Made by RunResults.
+	serial *sync.RWMutex
 }
 
 // Exit statuses of Run.
@@ -108,6 +112,7 @@ func RunResults(opts Options) (int, []Result) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
 	}
+	opts.serial = new(sync.RWMutex)
 	mine := opts.Format == "concise" || opts.Format == "junit"
 	// The target header goes before a text report, and beside (not into) a JUnit or JSON one.
 	header := opts.Output

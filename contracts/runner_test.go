@@ -7,8 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"github.com/cucumber/godog"
+	messages "github.com/cucumber/messages/go/v21"
 
 	"github.com/notifysim/notifysim/simulator"
 )
@@ -235,4 +240,51 @@ func TestScenariosATargetCannotRunAreSkippedSayingWhy(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSerialScenariosRunAlone: a scenario tagged @serial waits for the running ones to end, and
+// the others wait for it.
+func TestSerialScenariosRunAlone(t *testing.T) {
+	opts := Options{serial: new(sync.RWMutex)}
+	plain := &godog.Scenario{Name: "plain"}
+	serial := &godog.Scenario{Name: "serial", Tags: []*messages.PickleTag{{Name: "@other"}, {Name: serialTag}}}
+	entered := func(w *world, sc *godog.Scenario) <-chan struct{} {
+		in := make(chan struct{})
+		go func() { w.enter(sc); close(in) }()
+		return in
+	}
+	waiting := func(in <-chan struct{}, what string) {
+		t.Helper()
+		select {
+		case <-in:
+			t.Fatalf("%s ran beside another scenario", what)
+		case <-time.After(50 * time.Millisecond): // still waiting: what the test wants
+		}
+	}
+	in := func(ch <-chan struct{}, what string) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(10 * time.Second): // only keeps a broken lock from hanging the test
+			t.Fatalf("%s never ran", what)
+		}
+	}
+
+	a, b := &world{opts: opts}, &world{opts: opts}
+	in(entered(a, plain), "the first plain scenario")
+	in(entered(b, plain), "a second plain scenario beside it")
+	s := &world{opts: opts}
+	sIn := entered(s, serial)
+	waiting(sIn, "the @serial scenario")
+	a.exit()
+	waiting(sIn, "the @serial scenario")
+	b.exit()
+	in(sIn, "the @serial scenario, once the others ended")
+	c := &world{opts: opts}
+	cIn := entered(c, plain)
+	waiting(cIn, "a plain scenario")
+	s.exit()
+	s.exit() // a second exit (after a failed before) changes nothing
+	in(cIn, "the plain scenario, once the @serial one ended")
+	c.exit()
 }

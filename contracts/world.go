@@ -32,6 +32,8 @@ type world struct {
 	base   string
 	// pooled is the sandbox taken from Options.pool for this scenario, given back after it.
 	pooled string
+	// leave lets the next scenarios in once this one is over (see enter).
+	leave  func()
 	sim    *simulator.Simulator
 	srv    *httptest.Server
 	client *http.Client
@@ -112,7 +114,46 @@ func (w *world) register(sc *godog.ScenarioContext) {
 	registerGuardSteps(w, sc)
 }
 
-func (w *world) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+// serialTag marks a scenario that runs alone, with no other scenario of the run at the same
+// time: one whose effect reaches past its own sandbox. A runaway script's allocation is one: a
+// script's memory is measured as the process's (goja counts none per runtime), so another
+// scenario's script, in a sandbox of the same process or of the same target, could be stopped
+// with it.
+const serialTag = "@serial"
+
+// enter waits until sc may run: a @serial scenario until no other is running, any other while
+// no @serial one is. It sets w.leave, which lets the others in again.
+func (w *world) enter(sc *godog.Scenario) {
+	if w.opts.serial == nil {
+		w.leave = func() {}
+		return
+	}
+	for _, tag := range sc.Tags {
+		if tag.Name == serialTag {
+			w.opts.serial.Lock()
+			w.leave = w.opts.serial.Unlock
+			return
+		}
+	}
+	w.opts.serial.RLock()
+	w.leave = w.opts.serial.RUnlock
+}
+
+// exit lets the other scenarios in, once.
+func (w *world) exit() {
+	if w.leave != nil {
+		w.leave()
+		w.leave = nil
+	}
+}
+
+func (w *world) before(ctx context.Context, sc *godog.Scenario) (ctx2 context.Context, err error) {
+	w.enter(sc)
+	defer func() {
+		if err != nil {
+			w.exit()
+		}
+	}()
 	if w.report != nil {
 		w.run = w.report.start(sc)
 	}
@@ -166,6 +207,7 @@ func (w *world) startSim(opts simulator.Options) error {
 }
 
 func (w *world) after(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+	defer w.exit()
 	for _, c := range w.cleanups {
 		c()
 	}
