@@ -30,11 +30,11 @@ func plainNotify(decoded any, body *notifyRequest) (unknown []string, ok bool) {
 	for k, v := range obj {
 		switch k {
 		case "channel":
-			ok = plainString(v, &body.Channel)
+			ok = core.PlainString(v, &body.Channel)
 		case "userIdentityType":
-			ok = plainString(v, &body.UserIdentityType)
+			ok = core.PlainString(v, &body.UserIdentityType)
 		case "identities":
-			body.Identities, ok = plainStrings(v)
+			body.Identities, ok = core.PlainStrings(v)
 		case "message":
 			ok = plainMessage(v, body)
 		default:
@@ -61,9 +61,9 @@ func plainMessage(v any, body *notifyRequest) bool {
 	for k, e := range m {
 		switch k {
 		case "type":
-			ok = plainString(e, &body.Message.Type)
+			ok = core.PlainString(e, &body.Message.Type)
 		case "val":
-			ok = plainString(e, &body.Message.Val)
+			ok = core.PlainString(e, &body.Message.Val)
 		default:
 			// json.Unmarshal ignores other keys of message, but takes "Type" or "VAL" as its fields.
 			ok = !foldsToField(k, map[string]bool{"type": true, "val": true})
@@ -82,33 +82,4 @@ func foldsToField(key string, fields map[string]bool) bool {
 		}
 	}
 	return false
-}
-
-// plainString sets *dst to a string value; null leaves it, as json.Unmarshal does.
-func plainString(v any, dst *string) bool {
-	switch s := v.(type) {
-	case string:
-		*dst = s
-		return true
-	case nil:
-		return true
-	}
-	return false
-}
-
-func plainStrings(v any) ([]string, bool) {
-	if v == nil {
-		return nil, true
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, false
-	}
-	out := make([]string, len(list))
-	for i, e := range list {
-		if !plainString(e, &out[i]) {
-			return nil, false
-		}
-	}
-	return out, true
 }

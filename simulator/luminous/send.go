@@ -147,25 +147,25 @@ func readPlain(decoded any, body *sendRequest) bool {
 	for k, v := range obj {
 		switch k {
 		case "apiKey":
-			ok = plainString(v, &f.APIKey)
+			ok = core.PlainString(v, &f.APIKey)
 		case "campaignName":
-			ok = plainString(v, &f.CampaignName)
+			ok = core.PlainString(v, &f.CampaignName)
 		case "destination":
-			ok = plainString(v, &f.Destination)
+			ok = core.PlainString(v, &f.Destination)
 		case "userName":
-			ok = plainString(v, &f.UserName)
+			ok = core.PlainString(v, &f.UserName)
 		case "source":
-			ok = plainString(v, &f.Source)
+			ok = core.PlainString(v, &f.Source)
 		case "templateParams":
-			f.TemplateParams, ok = plainStrings(v)
+			f.TemplateParams, ok = core.PlainStrings(v)
 		case "tags":
-			f.Tags, ok = plainStrings(v)
+			f.Tags, ok = core.PlainStrings(v)
 		case "attributes":
-			f.Attributes, ok = plainStringMap(v)
+			f.Attributes, ok = core.PlainStringMap(v)
 		case "defaultCountryCode":
 			if v != nil {
 				var cc string
-				ok = plainString(v, &cc)
+				ok = core.PlainString(v, &cc)
 				f.DefaultCountryCode = &cc
 			}
 		case "media":
@@ -176,9 +176,9 @@ func readPlain(decoded any, body *sendRequest) bool {
 				for mk, mv := range m {
 					switch mk {
 					case "url":
-						ok = ok && plainString(mv, &f.Media.URL)
+						ok = ok && core.PlainString(mv, &f.Media.URL)
 					case "filename":
-						ok = ok && plainString(mv, &f.Media.Filename)
+						ok = ok && core.PlainString(mv, &f.Media.Filename)
 					default:
 						ok = false
 					}
@@ -192,54 +192,6 @@ func readPlain(decoded any, body *sendRequest) bool {
 		}
 	}
 	return true
-}
-
-// plainString sets *dst to a string value; null leaves it, as json.Unmarshal does.
-func plainString(v any, dst *string) bool {
-	switch s := v.(type) {
-	case string:
-		*dst = s
-		return true
-	case nil:
-		return true
-	}
-	return false
-}
-
-func plainStrings(v any) ([]string, bool) {
-	if v == nil {
-		return nil, true
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, false
-	}
-	out := make([]string, len(list))
-	for i, e := range list {
-		if !plainString(e, &out[i]) {
-			return nil, false
-		}
-	}
-	return out, true
-}
-
-func plainStringMap(v any) (map[string]string, bool) {
-	if v == nil {
-		return nil, true
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, false
-	}
-	out := make(map[string]string, len(m))
-	for k, e := range m {
-		var s string
-		if !plainString(e, &s) {
-			return nil, false
-		}
-		out[k] = s
-	}
-	return out, true
 }
 
 // locationText reads "latitude, longitude, name, address": two numbers, then the place's name and
