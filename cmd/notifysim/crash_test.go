@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -107,23 +106,18 @@ func TestCrashLosesNoAcknowledgedRequest(t *testing.T) {
 				if i%5 == 4 {
 					body = fmt.Sprintf(`{"recipients": {"contacts": ["ruth", "nobody.here"]}, "template_id": 1001, "message": %q}`, text)
 				}
-				req, _ := http.NewRequest("POST", url+"/vsa/public/notifylumauser/message", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer luma-demo-token")
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := client.Do(req)
+				status, err := postLuma(client, url, body)
 				if err != nil {
 					return // killed: this request and the rest of this client got no answer
 				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
 				mu.Lock()
-				if resp.StatusCode == http.StatusOK {
+				if status == http.StatusOK {
 					acked[text] = true
 				} else {
 					refused[text] = true
 				}
 				mu.Unlock()
-				if resp.StatusCode == http.StatusOK && okCount.Add(1) == killAfter {
+				if status == http.StatusOK && okCount.Add(1) == killAfter {
 					kill()
 				}
 			}

@@ -198,19 +198,14 @@ func lumaLoad(b *testing.B, client *http.Client, url string, d time.Duration, ra
 					<-pace
 				}
 				body := fmt.Sprintf(`{"recipients": {"contacts": ["ruth"]}, "message": "load %d-%d"}`, c, i)
-				req, _ := http.NewRequest("POST", url+"/vsa/public/notifylumauser/message", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer luma-demo-token")
-				req.Header.Set("Content-Type", "application/json")
 				start := time.Now()
-				resp, err := client.Do(req)
+				status, err := postLuma(client, url, body)
 				if err != nil {
 					failed.Add(1)
 					continue
 				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
 				mine = append(mine, float64(time.Since(start).Microseconds())/1000)
-				if resp.StatusCode != http.StatusOK {
+				if status != http.StatusOK {
 					failed.Add(1)
 				}
 			}

@@ -69,14 +69,9 @@ func TestServeExitsZeroOnSIGTERMWithStuckReaderUnderLoad(t *testing.T) {
 			defer wg.Done()
 			client := &http.Client{Timeout: 10 * time.Second}
 			for range 2000 {
-				req, _ := http.NewRequest("POST", url+"/vsa/public/notifylumauser/message", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer luma-demo-token")
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := client.Do(req)
-				if err != nil {
+				if _, err := postLuma(client, url, body); err != nil {
 					return
 				}
-				resp.Body.Close()
 			}
 		}()
 	}
